@@ -53,6 +53,20 @@ const uint8_t* param_at(const uint8_t* r, uint32_t i, uint32_t& size) {
   return data;
 }
 
+// Fills `offsets` with the start of each parameter of a validated record, then its end.
+void index_offsets(const uint8_t* r, std::vector<uint32_t>& offsets) {
+  const uint32_t lensize = param_len_size(type_of(r));
+  const uint32_t n = nparams_of(r);
+  offsets.resize(size_t{n} + 1);
+  const uint8_t* lens = r + kHeader;
+  uint32_t at = kHeader + n * lensize;
+  for (uint32_t k = 0; k < n; ++k) {
+    offsets[k] = at;
+    at += lensize == 4 ? load<uint32_t>(lens + size_t{k} * 4) : load<uint16_t>(lens + size_t{k} * 2);
+  }
+  offsets[n] = at;
+}
+
 // The §15 rules deciding whether a record needs the table.
 Verdict classify(const uint8_t* r, std::string& message) {
   const uint16_t type = type_of(r);
@@ -96,6 +110,7 @@ struct EventConverter::State {
   uint64_t store_seq = 0;
   std::array<std::vector<uint8_t>, 2> buffers;  // ping-pong conversion buffers
   std::vector<std::pair<uint64_t, uint64_t>> eviction_order;  // scratch: (stored_at, tid)
+  std::vector<uint32_t> offsets;  // scratch: parameter offsets of the record being rewritten
   Stats stats;
 
   explicit State(size_t max) : max_threads(std::max<size_t>(max, 1)) {
@@ -304,11 +319,10 @@ Verdict EventConverter::State::rewrite(const uint8_t* cur, const ConversionRule&
   const uint32_t new_n = (add ? old_n : 0) + static_cast<uint32_t>(rule.recipes.size());
   RecordBuilder b(out, cur, new_type, new_n);
   if (!b.fits_header(message)) return Verdict::Error;
+  index_offsets(cur, offsets);
   if (add) {
     for (uint32_t i = 0; i < old_n; ++i) {
-      uint32_t size = 0;
-      const uint8_t* p = param_at(cur, i, size);
-      if (!b.append(p, size, message)) return Verdict::Error;
+      if (!b.append(cur + offsets[i], offsets[i + 1] - offsets[i], message)) return Verdict::Error;
     }
   }
 
@@ -329,9 +343,7 @@ Verdict EventConverter::State::rewrite(const uint8_t* cur, const ConversionRule&
                     " of the event, which it lacks";
           return Verdict::Error;
         }
-        uint32_t size = 0;
-        const uint8_t* p = param_at(cur, r.index, size);
-        ok = b.append_copy(p, size, message);
+        ok = b.append_copy(cur + offsets[r.index], offsets[r.index + 1] - offsets[r.index], message);
         break;
       }
       case ParamSource::Enter: {
