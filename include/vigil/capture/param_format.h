@@ -104,15 +104,16 @@ struct ParamContext {
 };
 
 // The formatted value and its resolution (empty when there is none), sysdig's get_param_as_str.
-// A zero-length parameter renders as "NULL".
+// A zero-length parameter has no value: an empty byte buffer renders as nothing, an empty
+// socket address, socket tuple, fd list or PT_DYN as "NULL", anything else as "<NA>".
 void format_param(const ParamContext& ctx, ParamView param, const ParamInfo& info,
                   TextBuffer& value, TextBuffer& resolved);
 
 // The raw value (%evt.rawarg.NAME): signed or unsigned decimal for every integer-like type
 // (fd, errno, pid, flags, mode, uid, syscall id, ...); CHARBUF/FSPATH/FSRELPATH text and
 // BYTEBUF bytes up to the first NUL, unmodified; sockets, fd lists and PT_DYN values as their
-// formatted value without resolution. Returns false for an empty parameter (the field does
-// not exist).
+// formatted value without resolution. An empty text or buffer parameter is the empty string;
+// for any other empty parameter this returns false (the field does not exist).
 bool format_param_raw(ParamView param, const ParamInfo& info, TextBuffer& out);
 
 // Name lookups used by the renderings. Empty views when the code has no name.
