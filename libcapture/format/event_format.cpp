@@ -103,7 +103,7 @@ Result<EventFormat> EventFormat::parse(std::string_view format) {
     if (!known) {
       Error e;
       e.message = "unknown field '%" + std::string(name) + "' in output format";
-      e.column = static_cast<uint32_t>(start);
+      e.column = static_cast<uint32_t>(start);  // 1-based column of the %
       return e;
     }
     if (!literal.empty()) out.tokens_.push_back({Field::Literal, std::move(literal)});
