@@ -14,6 +14,7 @@ import argparse
 import csv
 import gzip
 import os
+import re
 import subprocess
 import sys
 
@@ -21,7 +22,7 @@ import sys
 # raw value sysdig 0.29.3 can print at all (%evt.rawarg works there only for errno/int64/pid
 # and string/buffer parameters; other types abort sysdig or print nothing).
 ARG_NAMES = [
-    "addr", "args", "argument", "backlog", "cgroups", "comm", "core", "cpu_sys", "cpu_usr", "cwd",
+    "ID", "nativeID", "addr", "args", "argument", "backlog", "cgroups", "comm", "core", "cpu_sys", "cpu_usr", "cwd",
     "data", "dev", "domain", "env", "event_data", "event_type", "exe", "fdlimit", "flags", "id",
     "image", "interval", "json", "length", "loginuid", "maxevents", "mode", "name", "offset", "op",
     "pgft_maj", "pgft_min", "prot", "proto", "queuelen", "queuemax", "queuepct", "request", "res",
@@ -200,7 +201,7 @@ def normalize(fmt_name, eid, vline, sline, table, counts):
 def generic_name_ok(events, num, vline, sline):
     if events.ids.get(num) not in (0, 1):
         return False
-    vwords, swords = vline.split(b" "), sline.split(b" ")
+    vwords, swords = re.split(rb"[ \t]", vline), re.split(rb"[ \t]", sline)
     if len(vwords) != len(swords):
         return False
     for v, s in zip(vwords, swords):
