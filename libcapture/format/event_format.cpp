@@ -150,13 +150,12 @@ bool EventFormat::render(const EventView& event, const RenderOptions& options, T
       case Field::Dir: out.push_back(event.direction() == Direction::Exit ? '<' : '>'); break;
       case Field::TypeId: out.append_u64(event.type()); break;
       case Field::Tid: out.append_i64(event.tid()); break;
-      case Field::Type:
-        if (info) {
-          out.append(event_type_name(event, *info));
-        } else {
-          present = false;
-        }
+      case Field::Type: {
+        const std::string_view name = info ? event_type_name(event, *info) : std::string_view();
+        present = !name.empty();
+        out.append(name);
         break;
+      }
       case Field::Args:
         if (info) format_event_args(ctx, event, *info, out);
         break;

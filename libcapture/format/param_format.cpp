@@ -489,8 +489,7 @@ bool format_param_raw(ParamView param, const ParamInfo& info, TextBuffer& out) {
 std::string_view event_type_name(const EventView& event, const EventInfo& info) {
   const uint16_t type = event.type();
   if ((type == 0 || type == 1) && event.nparams() > 0) {
-    const std::string_view name = ppm_sc_name(event.param(0u).as_u16());
-    return name.empty() ? std::string_view("<NA>") : name;
+    return ppm_sc_name(event.param(0u).as_u16());  // empty for a code nobody knows
   }
   return info.name;
 }

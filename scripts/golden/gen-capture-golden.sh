@@ -16,3 +16,6 @@ for capture in "$shared"/captures/*.scap; do
   python3 scripts/golden/sysdig_diff.py gen --capture "$capture" --golden-dir "$out"
   echo "wrote $out/$(basename "$capture").txt.gz"
 done
+# Hand-built events covering what the shared captures lack (scripts/golden/make_probe_capture.py).
+python3 scripts/golden/sysdig_diff.py gen --capture probe --golden-dir "$out"
+echo "wrote $out/probe.scap.txt.gz"

@@ -124,7 +124,8 @@ std::string_view signal_name(uint32_t signo);         // 9 -> "SIGKILL"
 std::string_view ppm_sc_name(uint16_t code);
 
 // Display name of an event (%evt.type): the schema name, except that generic syscall events
-// (ids 0/1) show the syscall their ID parameter names, or "<NA>" for an unknown code.
+// (ids 0/1) show the syscall their ID parameter names; empty for a code no table knows (the
+// field then does not exist, as in sysdig).
 std::string_view event_type_name(const EventView& event, const EventInfo& info);
 
 // The parameters of an event as `%evt.args` shows them: `name=value(resolved) ` for each
