@@ -153,3 +153,20 @@ TEST_CASE("vigil -w --sysdig-compat writes a file sysdig 0.29.3 reads with the s
     CHECK(got.out == expected.out);
   }
 }
+
+TEST_CASE("vigil prints every event before a truncated block, then names the file and offset") {
+  const std::string dir = temp_dir();
+  const std::string whole = dir + "/whole.scap";
+  const std::string cut = dir + "/cut.scap";
+  REQUIRE(run(vigil_bin() + " -e " + capture_path("cat_write.scap") + " --raw -w " + whole).status == 0);
+  REQUIRE(run("head -c 95000 " + whole + " > " + cut).status == 0);
+  const Run full = run(vigil_bin() + " -e " + whole + " --raw -p '%evt.num %evt.type'");
+  const Run partial = run(vigil_bin() + " -e " + cut + " --raw -p '%evt.num %evt.type'");
+  CHECK(partial.status == 1);
+  REQUIRE(count_lines(partial.out) > 0);
+  CHECK(count_lines(partial.out) < count_lines(full.out));
+  CHECK(full.out.compare(0, partial.out.size(), partial.out) == 0);
+  const Run err = run(vigil_bin() + " -e " + cut + " --raw --print 2>&1 >/dev/null");
+  CHECK(err.out.find(cut + ": byte ") != std::string::npos);
+  CHECK(err.out.find("truncated") != std::string::npos);
+}
