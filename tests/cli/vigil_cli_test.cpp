@@ -166,7 +166,7 @@ TEST_CASE("vigil prints every event before a truncated block, then names the fil
   REQUIRE(count_lines(partial.out) > 0);
   CHECK(count_lines(partial.out) < count_lines(full.out));
   CHECK(full.out.compare(0, partial.out.size(), partial.out) == 0);
-  const Run err = run(vigil_bin() + " -e " + cut + " --raw --print 2>&1 >/dev/null");
+  const Run err = run("{ " + vigil_bin() + " -e " + cut + " --raw --print 2>&1 >/dev/null; }");
   CHECK(err.out.find(cut + ": byte ") != std::string::npos);
   CHECK(err.out.find("truncated") != std::string::npos);
 }
