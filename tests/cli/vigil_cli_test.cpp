@@ -6,7 +6,9 @@
 #include <sstream>
 #include <string>
 
+#include "../capture/format_test_support.h"
 #include "test_paths.h"
+#include "vigil/capture/scap_writer.h"
 
 using vigil::test::binary_path;
 using vigil::test::capture_path;
@@ -169,4 +171,24 @@ TEST_CASE("vigil prints every event before a truncated block, then names the fil
   const Run err = run("{ " + vigil_bin() + " -e " + cut + " --raw --print 2>&1 >/dev/null; }");
   CHECK(err.out.find(cut + ": byte ") != std::string::npos);
   CHECK(err.out.find("truncated") != std::string::npos);
+}
+
+TEST_CASE("vigil never prints state-only events, in any mode") {
+  using vigil::test::le;
+  using vigil::test::str;
+  const std::string path = temp_dir() + "/state_only.scap";
+  {
+    auto writer = vigil::capture::ScapWriter::create(path);
+    REQUIRE(writer.ok());
+    const vigil::test::TestEvent shown(5, 7, 1500000000000000000ull, {le<int64_t>(0)});
+    const vigil::test::TestEvent hidden(5, 7, 1500000000000000001ull, {le<int64_t>(-2)});
+    REQUIRE((*writer)->write_event(shown.view(1)).ok());
+    REQUIRE((*writer)->write_event(hidden.view(2, 0, vigil::capture::kDumpStateOnly)).ok());
+    REQUIRE((*writer)->close().ok());
+  }
+  for (const char* mode : {"--print", "--raw --print", "--print --internal"}) {
+    const Run r = run(vigil_bin() + " -e " + path + " " + mode + " -p '%evt.num %evt.type %evt.res'");
+    CHECK(r.status == 0);
+    CHECK(r.out == "1 close SUCCESS\n");
+  }
 }
