@@ -2,7 +2,10 @@
 // event pays, and the enter/exit merge that 2022-era captures need.
 #include <benchmark/benchmark.h>
 
+#include <atomic>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <span>
 #include <string>
 #include <vector>
@@ -11,6 +14,21 @@
 
 // The converter is internal to libcapture; its header has no internal dependencies.
 #include "../libcapture/scap/event_converter.h"
+
+// Every operator new in this benchmark program is counted, so the converter benchmarks can report
+// heap allocations per record (expected: 0 once the per-thread slots exist).
+namespace {
+std::atomic<uint64_t> g_allocations{0};
+}  // namespace
+
+// All out of line so the compiler never pairs an inlined malloc()/free() with a new/delete.
+[[gnu::noinline]] void* operator new(std::size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size ? size : 1)) return p;
+  throw std::bad_alloc();
+}
+[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -51,11 +69,17 @@ void run(benchmark::State& state, const std::vector<Bytes>& stream) {
   std::span<const uint8_t> out;
   std::string message;
   size_t delivered = 0;
+  // One warm-up pass creates the per-thread slots; allocations are counted from then on.
+  for (const Bytes& r : stream) converter.convert(r, out, message);
+  const uint64_t allocations_before = g_allocations.load();
   for (auto _ : state) {
     for (const Bytes& r : stream) delivered += converter.convert(r, out, message) != EventConverter::Outcome::Drop;
   }
   benchmark::DoNotOptimize(delivered);
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * stream.size()));
+  const uint64_t records = state.iterations() * stream.size();
+  state.SetItemsProcessed(static_cast<int64_t>(records));
+  state.counters["allocs_per_record"] =
+      static_cast<double>(g_allocations.load() - allocations_before) / static_cast<double>(records);
 }
 
 // Newest-layout read exits (res, data, fd, size): classified and passed untouched.
