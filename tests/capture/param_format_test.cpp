@@ -257,6 +257,12 @@ TEST_CASE("A full text buffer cuts output and says so") {
   wide.append_i64(INT64_MIN);
   CHECK(wide.view() == "-9223372036854775808");
   CHECK_FALSE(wide.truncated());
+  for (uint64_t v : {uint64_t{0}, uint64_t{7}, uint64_t{10}, uint64_t{99}, uint64_t{100}, uint64_t{1005},
+                     uint64_t{1470327477881785348ull}, UINT64_MAX}) {
+    wide.clear();
+    wide.append_u64(v);
+    CHECK(wide.view() == std::to_string(v));
+  }
 }
 
 TEST_CASE("Malformed parameter bytes of every type render without overrunning any buffer") {
