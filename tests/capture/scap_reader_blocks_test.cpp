@@ -456,3 +456,32 @@ TEST_CASE("malformed metadata entries name their block and entry") {
     CHECK_THAT(r.error().message, Catch::Contains(tc.message));
   }
 }
+
+TEST_CASE("a LARGE block bigger than the read window is read whole, and reading continues after it") {
+  const std::string json(3 << 20, 'j');  // three times the 1 MiB window
+  CaptureBuilder c;
+  c.shb();
+  with_event(c);
+  c.block(0x221, ev_body(0, event_v2(11, -1, 324, {str_param(json)}, true)));
+  with_event(c);
+  for (bool gzip : {false, true}) {
+    INFO((gzip ? "gzip" : "plain"));
+    const std::string path = write_temp("large.scap", gzip ? gzip_bytes(c.bytes) : c.bytes);
+    auto r = ScapReader::open(path, {ReadMode::Raw});
+    REQUIRE(r.ok());
+    EventView e;
+    REQUIRE((*r)->next(e) == NextStatus::Event);
+    REQUIRE((*r)->next(e) == NextStatus::Event);
+    CHECK(e.param("json").as_string() == json);
+    REQUIRE((*r)->next(e) == NextStatus::Event);
+    CHECK(e.param(1u).as_u64() == 2);
+    CHECK((*r)->next(e) == NextStatus::EndOfStream);
+
+    // The same block over a lower limit is refused.
+    r = ScapReader::open(path, {ReadMode::Raw, 1u << 20});
+    REQUIRE(r.ok());
+    REQUIRE((*r)->next(e) == NextStatus::Event);
+    REQUIRE((*r)->next(e) == NextStatus::Failed);
+    CHECK_THAT((*r)->error().message, Catch::Contains("1048576-byte block size limit"));
+  }
+}
