@@ -325,3 +325,46 @@ TEST_CASE("problem details are capped while every malformed line is still counte
   CHECK(stats.problems.size() == ProcSnapshotStats::kMaxProblems);
   CHECK(stats.problems_dropped == 103 - ProcSnapshotStats::kMaxProblems);
 }
+
+TEST_CASE("cgroup v2 paths seen from a private cgroup namespace are made absolute") {
+  // The scanner (pid 77 of this tree) sits in /system.slice/vigil.scope under its own cgroup
+  // namespace, so the other processes' cgroups read relative to that.
+  fs::path proc = fs::path(vigil::test::temp_dir()) / "proc";
+  fs::create_directories(proc / "77" / "ns");
+  fs::create_directories(proc / "1" / "ns");
+  fs::create_symlink("77", proc / "self");
+  fs::create_symlink("cgroup:[4026532500]", proc / "77" / "ns" / "cgroup");
+  fs::create_symlink("cgroup:[4026531835]", proc / "1" / "ns" / "cgroup");
+  fs::path cg = proc / "1" / "root" / "sys" / "fs" / "cgroup";
+  write(proc / "1" / "mounts", "cgroup2 /sys/fs/cgroup cgroup2 rw 0 0\n");
+  write(cg / "cgroup.controllers", "cpu memory\n");
+  write(cg / "system.slice" / "cgroup.controllers", "cpu memory\n");
+  write(cg / "system.slice" / "vigil.scope" / "cgroup.controllers", "memory\n");
+  write(cg / "system.slice" / "vigil.scope" / "cgroup.procs", "76\n77\n");
+  write(cg / "system.slice" / "other.service" / "cgroup.controllers", "cpu memory\n");
+  write_process(proc / "1", 1, 1, 0);
+  write(proc / "1" / "cgroup", "0::/../../..\n");  // above the root: stays at the root
+  write_process(proc / "20", 20, 20, 1);
+  write(proc / "20" / "cgroup", "0::/../other.service\n");
+  write_process(proc / "21", 21, 21, 1);
+  write(proc / "21" / "cgroup", "0::/\n");  // the scanner's own cgroup
+
+  ProcSnapshotOptions opt;
+  opt.proc_root = proc.string();
+  opt.fds = false;
+  opt.users = false;
+  opt.interfaces = false;
+  auto md = snapshot_proc(opt);
+  REQUIRE(md.ok());
+  const ThreadInfo* init = find_thread(*md, 1);
+  const ThreadInfo* other = find_thread(*md, 20);
+  const ThreadInfo* same = find_thread(*md, 21);
+  REQUIRE(init != nullptr);
+  REQUIRE(other != nullptr);
+  REQUIRE(same != nullptr);
+  CHECK(init->cgroups == std::vector<std::string>{"cpu=/", "memory=/"});
+  CHECK(other->cgroups == std::vector<std::string>{"cpu=/system.slice/other.service",
+                                                   "memory=/system.slice/other.service"});
+  CHECK(same->cgroups ==
+        std::vector<std::string>{"memory=/system.slice/vigil.scope", "cpu=/system.slice"});
+}
