@@ -1,13 +1,12 @@
 #include "scap/sysdig029_downgrade.h"
 
-#include "scap/conversion_table.h"
-
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <memory>
 #include <string_view>
 #include <vector>
+
+#include "scap/conversion_table.h"
 
 namespace vigil::capture::detail {
 
@@ -42,6 +41,9 @@ constexpr ParamAlias kParamAliases[] = {
     {124, "fd", "oldfd"},      // dup_E.fd is the newest dup*_X.oldfd
     {297, "res_or_fd", "fd"},  // bpf_X.res_or_fd is the newest bpf_2_X.fd
 };
+
+// Stands for a parameter beyond the newest table (an extension we do not know): copied as is.
+constexpr ParamInfo kUnknownParam{"", ParamType::ByteBuf, PrintFormat::NA, -1, -1, {}};
 
 bool is_string_type(ParamType t) {
   return t == ParamType::CharBuf || t == ParamType::FsPath || t == ParamType::FsRelPath;
@@ -243,8 +245,6 @@ void Sysdig029Downgrade::build(const EventView& event, uint16_t target, bool pos
     ParamView value;
     if (index >= 0 && static_cast<uint32_t>(index) < event.nparams()) {
       value = event.param(static_cast<uint32_t>(index));
-      // A parameter beyond the newest table (an extension we do not know) is copied as it is.
-      static const ParamInfo kUnknownParam{"", ParamType::ByteBuf, PrintFormat::NA, -1, -1, {}};
       src_param = src && static_cast<size_t>(index) < src->params.size() ? &src->params[index] : &kUnknownParam;
     }
     add_param(builder, dst.params[j], src_param, value, positional);
