@@ -1,5 +1,6 @@
 #include "vigil/capture/scap_writer.h"
 
+#include <unordered_set>
 #include <vector>
 
 #include "scap/block_writer.h"
@@ -33,6 +34,7 @@ struct ScapWriter::Impl {
   std::unique_ptr<detail::Sysdig029Downgrade> downgrade;  // Sysdig029 mode only
   std::vector<uint8_t> body;  // metadata scratch
   bool metadata_written = false;
+  uint64_t fd_lists_dropped = 0;
   uint64_t events = 0;
   std::optional<Error> failure;  // sticky: once a write failed the file is unusable
 
@@ -104,7 +106,13 @@ Status ScapWriter::write_metadata(const CaptureMetadata& md) {
     detail::encode_process_list(md.threads, flavor, w.body);
     if (Status st = w.out->write_block(detail::kPlV9, w.body); !st.ok()) return w.fail(st);
   }
+  std::unordered_set<int64_t> tids;
+  for (const ThreadInfo& t : md.threads) tids.insert(t.tid);
   for (const FdList& list : md.fd_lists) {
+    if (!tids.count(list.tid)) {
+      ++w.fd_lists_dropped;
+      continue;
+    }
     detail::encode_fd_list(list, flavor, w.body);
     if (Status st = w.out->write_block(detail::kFdlV2, w.body); !st.ok()) return w.fail(st);
   }
@@ -134,6 +142,7 @@ Status ScapWriter::close() {
 uint64_t ScapWriter::events_written() const { return impl_->events; }
 uint64_t ScapWriter::events_skipped() const { return impl_->downgrade ? impl_->downgrade->skipped() : 0; }
 uint64_t ScapWriter::enter_events_added() const { return impl_->downgrade ? impl_->downgrade->enters_added() : 0; }
+uint64_t ScapWriter::fd_lists_dropped() const { return impl_->fd_lists_dropped; }
 uint64_t ScapWriter::bytes_written() const { return impl_->out->offset(); }
 
 }  // namespace vigil::capture

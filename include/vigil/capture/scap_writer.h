@@ -59,6 +59,8 @@ class ScapWriter {
   ScapWriter& operator=(const ScapWriter&) = delete;
 
   // At most once, and before the first event: readers fail on metadata after an event (§1).
+  // An fd list whose tid is not in `metadata.threads` is left out and counted: sysdig rejects
+  // the whole file for it ("FD block references TID ..., which doesn't exist").
   Status write_metadata(const CaptureMetadata& metadata);
   // Writes one event (Sysdig029: zero, one or two records, see above). No allocation in steady
   // state. A file must get at least one event to be readable (§1).
@@ -72,6 +74,8 @@ class ScapWriter {
   uint64_t events_skipped() const;
   // Sysdig029: enter events restored in front of their exit event.
   uint64_t enter_events_added() const;
+  // Fd lists left out by write_metadata because no thread of the process list has their tid.
+  uint64_t fd_lists_dropped() const;
   // Bytes of the uncompressed stream written so far.
   uint64_t bytes_written() const;
 
