@@ -174,3 +174,23 @@ TEST_CASE("Merged exits carry the fd and size sysdig shows on their enter events
     CHECK(checked == expected);
   }
 }
+
+TEST_CASE("Container JSON events of 2022 captures become large-payload container events, JSON unchanged") {
+  for (const char* name : {"psp_privileged.scap", "open-multiple-files.scap"}) {
+    INFO(name);
+    std::vector<std::string> raw_json, normalized_json;
+    read_capture(name, ReadMode::Raw, [&](const EventView& e) {
+      if (e.type() == 272) raw_json.emplace_back(e.param(0).as_string());
+    });
+    read_capture(name, ReadMode::Normalized, [&](const EventView& e) {
+      REQUIRE(e.type() != 272);
+      if (e.type() == 324) {
+        CHECK(e.nparams() == 1);
+        normalized_json.emplace_back(e.param(0).as_string());
+      }
+    });
+    REQUIRE_FALSE(raw_json.empty());
+    CHECK(normalized_json == raw_json);
+    CHECK(raw_json[0].find("\"container\"") != std::string::npos);
+  }
+}

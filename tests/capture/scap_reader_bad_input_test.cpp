@@ -150,6 +150,15 @@ TEST_CASE("a truncated gzip stream delivers every complete block, then reports t
   CHECK(out.events.size() == last + 1 - nth_event_block(blocks, 0));
 }
 
+TEST_CASE("a gzip stream with a wrong checksum delivers its events, then reports the corruption") {
+  const auto plain = capture_bytes("cat_write.scap");
+  auto gz = gzip_bytes(plain);
+  gz[gz.size() - 8] ^= 0xff;  // the CRC32 of the gzip trailer
+  const std::string path = write_temp("crc.scap.gz", gz);
+  auto out = check_fails_after(path, 345, plain.size(), "corrupt compressed data");
+  CHECK_THAT(out.error.message, Catch::Contains("checksum"));
+}
+
 TEST_CASE("a metadata block after the first event block stops reading at that block") {
   const auto base = capture_bytes("cat_write.scap");
   const auto blocks = block_index(base);
