@@ -211,3 +211,49 @@ TEST_CASE("metadata written for sysdig 0.29.3 keeps the 2022 tail and fd types a
   CHECK(fds[15] == md.fd_lists[0].fds[15]);
   for (size_t i = 0; i <= 14; ++i) CHECK(fds[i] == md.fd_lists[0].fds[i]);
 }
+
+TEST_CASE("a second section carries its own metadata and reads on as one stream") {
+  const std::string path = temp_dir() + "/sections.scap";
+  CaptureMetadata first;
+  ThreadInfo a;
+  a.tid = a.pid = 10;
+  a.comm = "first";
+  first.threads = {a};
+  CaptureMetadata second;
+  ThreadInfo b;
+  b.tid = b.pid = 20;
+  b.comm = "second";
+  second.threads = {b};
+  const TestEvent e1(1700000000000000000ull, 10, 5, {num<int64_t>(0), num<int64_t>(3)});
+  const TestEvent e2(1700000000000000001ull, 20, 5, {num<int64_t>(0), num<int64_t>(4)});
+  for (WriteFormat format : {WriteFormat::Newest, WriteFormat::Sysdig029}) {
+    auto w = ScapWriter::create(path, WriterOptions{format, true});
+    REQUIRE(w.ok());
+    CHECK_FALSE((*w)->start_section(second).ok());  // the first section has no event yet
+    REQUIRE((*w)->write_metadata(first).ok());
+    REQUIRE((*w)->write_event(e1.view()).ok());
+    REQUIRE((*w)->start_section(second).ok());
+    REQUIRE((*w)->write_event(e2.view()).ok());
+    REQUIRE((*w)->close().ok());
+
+    auto r = ScapReader::open(path, ReaderOptions{ReadMode::Raw});
+    REQUIRE(r.ok());
+    CHECK((*r)->metadata() == first);
+    EventView ev;
+    std::vector<int64_t> tids;
+    while ((*r)->next(ev) == NextStatus::Event) {
+      tids.push_back(ev.tid());
+      if (ev.tid() == 20) CHECK((*r)->metadata() == second);
+    }
+    CHECK((*r)->metadata_generation() == 1);
+    const CommandOutput shown = run_sysdig("-r " + path + " -p '%proc.name %evt.dir %evt.type'");
+    REQUIRE(shown.status == 0);
+    if (format == WriteFormat::Newest) {
+      CHECK(tids == std::vector<int64_t>{10, 20});
+      CHECK(shown.lines == std::vector<std::string>{"first < close", "second < close"});
+    } else {
+      CHECK(tids == std::vector<int64_t>{10, 10, 20, 20});  // enter events restored
+      CHECK(shown.lines == std::vector<std::string>{"first > close", "first < close", "second > close", "second < close"});
+    }
+  }
+}

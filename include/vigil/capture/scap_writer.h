@@ -62,6 +62,10 @@ class ScapWriter {
   // An fd list whose tid is not in `metadata.threads` is left out and counted: sysdig rejects
   // the whole file for it ("FD block references TID ..., which doesn't exist").
   Status write_metadata(const CaptureMetadata& metadata);
+  // Ends the current section and starts a new one (a new section header, then `metadata`), as
+  // when a source's metadata changes mid-stream (EventSource::metadata_generation()). Readers
+  // read the sections as one stream (§1). The current section must have at least one event.
+  Status start_section(const CaptureMetadata& metadata);
   // Writes one event (Sysdig029: zero, one or two records, see above). No allocation in steady
   // state. A file must get at least one event to be readable (§1).
   Status write_event(const EventView& event);
