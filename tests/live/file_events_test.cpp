@@ -1,0 +1,98 @@
+// Live capture of file syscalls: the exact events and parameters the driver produces.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "live_harness.h"
+#include "test_paths.h"
+
+using namespace vigil;
+using namespace vigil::test;
+using capture::EventView;
+
+namespace {
+constexpr uint16_t kOpenatE = 306, kOpenatX = 307, kCloseX = 5, kReadX = 7, kWriteX = 9;
+constexpr uint32_t kPpmRdwr = 3, kPpmCreat = 4, kPpmTrunc = 256, kPpmCloexec = 4096, kPpmRdonly = 1;
+}  // namespace
+
+TEST_CASE("openat, write, read and close of a temp file arrive with their exact parameters") {
+  auto src = open_live(test_options({"openat", "read", "write", "close"}));
+  const std::string path = temp_dir() + "/data.txt";
+  const int64_t tid = current_tid();
+
+  int fd = ::openat(AT_FDCWD, path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  REQUIRE(fd >= 0);
+  REQUIRE(::write(fd, "hello vigil", 11) == 11);
+  REQUIRE(::lseek(fd, 0, SEEK_SET) == 0);
+  char buf[64];
+  REQUIRE(::read(fd, buf, sizeof buf) == 11);
+  REQUIRE(::close(fd) == 0);
+  struct stat stbuf {};
+  REQUIRE(::stat(path.c_str(), &stbuf) == 0);
+  emit_marker();
+
+  // This thread's events on the file: the openat pair by path, the rest by fd, in order.
+  auto events = collect_until_marker(*src, [&](const EventView& e) {
+    if (e.tid() != tid) return false;
+    if (e.type() == kOpenatE || e.type() == kOpenatX) return e.param("name").as_string() == path;
+    return (e.type() == kWriteX || e.type() == kReadX || e.type() == kCloseX) && e.param("fd").as_i64() == fd;
+  });
+  auto mine = of_types(events, {kOpenatE, kOpenatX, kWriteX, kReadX, kCloseX});
+  REQUIRE(mine.size() == 5);
+
+  const auto& enter = mine[0];
+  REQUIRE(enter.type() == kOpenatE);
+  CHECK(enter.view().nparams() == 4);
+  CHECK(enter.param("dirfd").as_i64() == AT_FDCWD);
+  CHECK(enter.param("name").as_string() == path);
+  CHECK(enter.param("flags").as_u32() == (kPpmRdwr | kPpmCreat | kPpmTrunc | kPpmCloexec));
+  CHECK(enter.param("mode").as_u32() == 0640);
+
+  const auto& open = mine[1];
+  REQUIRE(open.type() == kOpenatX);
+  CHECK(open.view().nparams() == 7);
+  CHECK(open.param("fd").as_i64() == fd);
+  CHECK(open.param("dirfd").as_i64() == AT_FDCWD);
+  CHECK(open.param("name").as_string() == path);
+  CHECK(open.param("flags").as_u32() == (kPpmRdwr | kPpmCreat | kPpmTrunc | kPpmCloexec));
+  CHECK(open.param("mode").as_u32() == 0640);
+  CHECK(open.param("ino").as_u64() == stbuf.st_ino);
+  const uint32_t dev = open.param("dev").as_u32();
+  CHECK(dev == static_cast<uint32_t>((minor(stbuf.st_dev) & 0xff) | (major(stbuf.st_dev) << 8) |
+                                     ((minor(stbuf.st_dev) & ~0xffu) << 12)));
+  CHECK(open.view().ts() >= enter.view().ts());
+
+  const auto& wr = mine[2];
+  REQUIRE(wr.type() == kWriteX);
+  CHECK(wr.param("res").as_i64() == 11);
+  CHECK(wr.param("fd").as_i64() == fd);
+  CHECK(wr.param("size").as_u32() == 11);
+  CHECK(std::string(reinterpret_cast<const char*>(wr.param("data").data()), wr.param("data").size()) == "hello vigil");
+
+  const auto& rd = mine[3];
+  REQUIRE(rd.type() == kReadX);
+  CHECK(rd.param("res").as_i64() == 11);
+  CHECK(rd.param("size").as_u32() == 64);
+  CHECK(std::string(reinterpret_cast<const char*>(rd.param("data").data()), rd.param("data").size()) == "hello vigil");
+
+  const auto& cl = mine[4];
+  REQUIRE(cl.type() == kCloseX);
+  CHECK(cl.param("res").as_i64() == 0);
+  CHECK(cl.param("fd").as_i64() == fd);
+}
+
+TEST_CASE("a failed open reports the negative errno and the path as passed") {
+  auto src = open_live(test_options({"openat"}));
+  const int64_t tid = current_tid();
+  const std::string missing = temp_dir() + "/does/not/exist";
+  REQUIRE(::openat(AT_FDCWD, missing.c_str(), O_RDONLY) == -1);
+  emit_marker();
+  auto events = collect_until_marker(*src, [&](const EventView& e) { return e.tid() == tid && e.type() == kOpenatX; });
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].param("fd").as_i64() == -ENOENT);
+  CHECK(events[0].param("name").as_string() == missing);
+  CHECK(events[0].param("flags").as_u32() == kPpmRdonly);
+  CHECK(events[0].param("mode").as_u32() == 0);
+  CHECK(events[0].param("ino").as_u64() == 0);
+}
