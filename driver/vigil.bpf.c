@@ -344,6 +344,20 @@ static __always_inline __s64 fd_of(struct vigil_fill_state *st, __u32 a) {
   return a == VIGIL_FD_FROM_RET ? st->ret : (__s64)(int)arg(st, a);
 }
 
+/* clone3 in the new task: the struct clone_args lives in the parent's memory, which may already
+ * be reused, so the flags that matter are derived from what the child shares with its parent. */
+static __always_inline __u64 vigil_clone_flags_of_child(struct task_struct *task) {
+  __u64 raw = 0;
+  bool thread = BPF_CORE_READ(task, pid) != BPF_CORE_READ(task, tgid);
+  struct task_struct *other = thread ? BPF_CORE_READ(task, group_leader) : BPF_CORE_READ(task, real_parent);
+  if (thread) raw |= 0x00010000;                                                       /* CLONE_THREAD */
+  if (BPF_CORE_READ(task, mm) == BPF_CORE_READ(other, mm)) raw |= 0x00000100;          /* CLONE_VM */
+  if (BPF_CORE_READ(task, files) == BPF_CORE_READ(other, files)) raw |= 0x00000400;    /* CLONE_FILES */
+  if (BPF_CORE_READ(task, fs) == BPF_CORE_READ(other, fs)) raw |= 0x00000200;          /* CLONE_FS */
+  if (BPF_CORE_READ(task, sighand) == BPF_CORE_READ(other, sighand)) raw |= 0x00000800; /* CLONE_SIGHAND */
+  return raw;
+}
+
 /* Fills parameter i from one recipe entry (kind | arg << 8 | arg2 << 16). A global function so
  * the verifier checks it once, not once per parameter slot. */
 __noinline int vigil_fill_param(struct vigil_scratch *s, struct vigil_fill_state *st, __u32 i, __u32 recipe) {
@@ -406,7 +420,8 @@ __noinline int vigil_fill_param(struct vigil_scratch *s, struct vigil_fill_state
     case VK_VFORK_FLAGS: {
       __u64 raw = 0;
       if (kind == VK_CLONE_FLAGS) raw = arg(st, a);
-      else if (kind == VK_CLONE3_FLAGS) bpf_probe_read_user(&raw, 8, (const void *)arg(st, a));
+      else if (kind == VK_CLONE3_FLAGS && st->ret != 0) bpf_probe_read_user(&raw, 8, (const void *)arg(st, a));
+      else if (kind == VK_CLONE3_FLAGS) raw = vigil_clone_flags_of_child(task);
       else if (kind == VK_VFORK_FLAGS) raw = 0x00004000 | 0x00000100;
       __u32 f = vigil_clone_flags(raw);
       struct pid *pid = BPF_CORE_READ(task, thread_pid);

@@ -54,7 +54,8 @@ static __always_inline __u64 vigil_epoch_ns(__s64 sec, __s64 nsec) {
 
 static __always_inline __u64 vigil_inode_ctime(struct inode *ino) {
   if (bpf_core_field_exists(ino->i_ctime_sec))
-    return vigil_epoch_ns(BPF_CORE_READ(ino, i_ctime_sec), BPF_CORE_READ(ino, i_ctime_nsec));
+    /* Since 6.13 the top bit of i_ctime_nsec is the multigrain "queried" flag, not time. */
+    return vigil_epoch_ns(BPF_CORE_READ(ino, i_ctime_sec), BPF_CORE_READ(ino, i_ctime_nsec) & 0x3fffffff);
   struct inode___v6_6 *i66 = (void *)ino;
   if (bpf_core_field_exists(i66->__i_ctime))
     return vigil_epoch_ns(BPF_CORE_READ(i66, __i_ctime.tv_sec), BPF_CORE_READ(i66, __i_ctime.tv_nsec));
