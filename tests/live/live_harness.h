@@ -2,8 +2,9 @@
 // threads the test cares about, as owned copies (EventViews die with the next next() call).
 #pragma once
 
-#include <unistd.h>
+#include <fcntl.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstring>
@@ -46,8 +47,7 @@ inline int64_t current_tid() { return static_cast<int64_t>(syscall(SYS_gettid));
 
 // The marker that ends a collection: a failing openat of a path nobody else uses.
 inline std::string marker_path() { return "/nonexistent-vigil-marker-" + std::to_string(getpid()); }
-inline void emit_marker() {
-  const std::string p = marker_path();
+inline void emit_marker(const std::string& p = marker_path()) {
   int fd = ::openat(AT_FDCWD, p.c_str(), O_RDONLY);
   if (fd >= 0) ::close(fd);
 }
