@@ -541,6 +541,12 @@ __noinline int vigil_fill_param(struct vigil_scratch *s, struct vigil_fill_state
       break;
     }
     case VK_SOCKET_FLAGS: put_u32(s, st, i, vigil_socket_flags(arg(st, a))); break;
+    case VK_NB_CLOEXEC16: put_u16(s, st, i, vigil_socket_flags(arg(st, a))); break;
+    case VK_EPOLL1_FLAGS: put_u32(s, st, i, (arg(st, a) & L_O_CLOEXEC) ? 1 : 0); break;
+    case VK_PIDFD_FLAGS: put_u32(s, st, i, (arg(st, a) & L_O_NONBLOCK) ? 1 : 0); break;
+    case VK_FCNTL_CMD: put_u8(s, st, i, vigil_fcntl_cmd(arg(st, a))); break;
+    case VK_FCHOWNAT_FLAGS: put_u32(s, st, i, vigil_fchownat_flags(arg(st, a))); break;
+    case VK_DELMOD_FLAGS: put_u32(s, st, i, vigil_delete_module_flags(arg(st, a))); break;
     case VK_PTRACE_REQ: put_u16(s, st, i, vigil_ptrace_request(arg(st, a))); break;
     case VK_DYN_U64: {
       if (!fits(st, 16)) { set_len(s, i, 0); break; }

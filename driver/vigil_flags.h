@@ -167,3 +167,44 @@ static __always_inline __u16 vigil_ptrace_request(__u64 req) {
     default: return 0;  /* UNKNOWN */
   }
 }
+
+/* Linux fcntl commands -> PPM_FCNTL_* (flag table fcntl_commands). */
+static __always_inline __u8 vigil_fcntl_cmd(__u64 cmd) {
+  if (cmd <= 4) return cmd + 1;  /* F_DUPFD .. F_SETFL */
+  switch (cmd) {
+    case 5: return 6;      /* F_GETLK */
+    case 6: return 8;      /* F_SETLK */
+    case 7: return 9;      /* F_SETLKW */
+    case 8: return 10;     /* F_SETOWN */
+    case 9: return 12;     /* F_GETOWN */
+    case 10: return 13;    /* F_SETSIG */
+    case 11: return 15;    /* F_GETSIG */
+    case 15: return 21;    /* F_SETOWN_EX */
+    case 16: return 22;    /* F_GETOWN_EX */
+    case 36: return 30;    /* F_OFD_GETLK */
+    case 37: return 31;    /* F_OFD_SETLK */
+    case 38: return 32;    /* F_OFD_SETLKW */
+    case 1024: return 23;  /* F_SETLEASE */
+    case 1025: return 24;  /* F_GETLEASE */
+    case 1026: return 27;  /* F_NOTIFY */
+    case 1029: return 25;  /* F_CANCELLK */
+    case 1030: return 26;  /* F_DUPFD_CLOEXEC */
+    case 1031: return 28;  /* F_SETPIPE_SZ */
+    case 1032: return 29;  /* F_GETPIPE_SZ */
+    default: return 0;     /* UNKNOWN */
+  }
+}
+
+static __always_inline __u32 vigil_fchownat_flags(__u32 f) {
+  __u32 r = 0;
+  if (f & L_AT_SYMLINK_NOFOLLOW) r |= 1024;
+  if (f & L_AT_EMPTY_PATH) r |= 4096;
+  return r;
+}
+
+static __always_inline __u32 vigil_delete_module_flags(__u32 f) {
+  __u32 r = 0;
+  if (f & L_O_NONBLOCK) r |= 2;
+  if (f & L_O_TRUNC) r |= 1;
+  return r;
+}

@@ -99,6 +99,12 @@ enum vigil_param_kind {
   VK_SOCKET_FLAGS,    /* SOCK_NONBLOCK/SOCK_CLOEXEC of the type argument as PPM_O_* */
   VK_PTRACE_REQ,      /* ptrace request as PPM_PTRACE_* (u16) */
   VK_DYN_U64,         /* PT_DYN with selector 0 and argument `arg` as u64 */
+  VK_NB_CLOEXEC16,    /* O_NONBLOCK/O_CLOEXEC-valued flags as PPM_O_* in 16 bits (eventfd2, ...) */
+  VK_EPOLL1_FLAGS,    /* EPOLL_CLOEXEC as PPM_EPOLL_CLOEXEC */
+  VK_PIDFD_FLAGS,     /* PIDFD_NONBLOCK as PPM_PIDFD_NONBLOCK */
+  VK_FCNTL_CMD,       /* fcntl command as PPM_FCNTL_* (u8) */
+  VK_FCHOWNAT_FLAGS,  /* AT_* of fchownat as PPM values */
+  VK_DELMOD_FLAGS,    /* O_NONBLOCK/O_TRUNC of delete_module as PPM values */
   VK_KIND_COUNT
 };
 

@@ -118,6 +118,48 @@ const Recipe kRecipes[] = {
     {"init_module", {}, {kRet, DataLen(0, 1), U64(1), Str(2)}},
     {"finit_module", {}, {kRet, Fd(0), Str(1), U32(2)}},  // MODULE_INIT_* equal PPM values
     {"bpf", {}, {kRet, U32(0)}},  // BPF commands equal PPM values
+    {"eventfd", {}, {kRet, U64(0), kEmpty}},  // the flags of eventfd(2) are always 0
+    {"eventfd2", {}, {kRet, {VK_NB_CLOEXEC16, 1}, U64(0)}},
+    {"signalfd", {}, {kRet, Fd(0), kEmpty, U8(2)}},
+    {"signalfd4", {}, {kRet, {VK_NB_CLOEXEC16, 3}, Fd(0), kEmpty}},
+    {"timerfd_create", {}, {kRet, U8(0), U8(1)}},
+    {"inotify_init", {}, {kRet, kEmpty}},
+    {"inotify_init1", {}, {kRet, {VK_NB_CLOEXEC16, 0}}},
+    {"epoll_create", {}, {kRet, U32(0)}},
+    {"epoll_create1", {}, {kRet, {VK_EPOLL1_FLAGS, 0}}},
+    {"pidfd_open", {}, {kRet, Fd(0), {VK_PIDFD_FLAGS, 1}}},
+    {"pidfd_getfd", {}, {kRet, Fd(0), Fd(1), U32(2)}},
+    {"fcntl", {}, {kRet, Fd(0), {VK_FCNTL_CMD, 1}, U64(2)}},
+    {"chroot", {}, {kRet, Str(0)}},
+    {"setpgid", {}, {kRet, Fd(0), Fd(1)}},
+    {"prctl", {}, {kRet, U32(0), kEmpty, U64(1)}},  // PR_* equal PPM values
+    {"capset", {}, {kRet, {VK_TASK_CAP_INH}, {VK_TASK_CAP_PRM}, {VK_TASK_CAP_EFF}}},
+    {"close_range", {}, {kRet, U32(0), U32(1), U32(2)}},  // CLOSE_RANGE_* equal PPM values
+    {"open_by_handle_at", {}, {kRet, Fd(0), OpenFlags(2), kEmpty, DevOfRet, InoOfRet}},
+    {"getcwd", {}, {kRet, Str(0)}},
+    {"lseek", {}, {kRet, Fd(0), U64(1), U8(2)}},  // SEEK_* equal PPM values
+    {"ioctl", {}, {kRet, Fd(0), U64(1), U64(2)}},
+    {"access", {}, {kRet, Str(0), U32(1)}},  // *_OK equal PPM values
+    {"stat", {}, {kRet, Str(0)}},
+    {"lstat", {}, {kRet, Str(0)}},
+    {"fstat", {}, {kRet, Fd(0)}},
+    {"newfstatat", {}, {kRet, Fd(0), Str(1), U32(3)}},  // AT_* equal PPM values
+    {"getdents", {}, {kRet, Fd(0)}},
+    {"getdents64", {}, {kRet, Fd(0)}},
+    {"umount2", {}, {kRet, Str(0), U32(1)}},  // MNT_*/UMOUNT_* equal PPM values
+    {"flock", {}, {kRet, Fd(0), U32(1)}},      // LOCK_* equal PPM values
+    {"splice", {}, {kRet, Fd(0), Fd(2), U64(4), U32(5)}},  // SPLICE_F_* equal PPM values
+    {"sendfile", {}, {kRet, kEmpty, Fd(0), Fd(1), U64(3)}},
+    {"fchown", {}, {kRet, Fd(0), U32(1), U32(2)}},
+    {"fchownat", {}, {kRet, Fd(0), Str(1), U32(2), U32(3), {VK_FCHOWNAT_FLAGS, 4}}},
+    {"chown", {}, {kRet, Str(0), U32(1), U32(2)}},
+    {"lchown", {}, {kRet, Str(0), U32(1), U32(2)}},
+    {"mknod", {}, {kRet, Str(0), U32(1), U32(2)}},
+    {"mknodat", {}, {kRet, Fd(0), Str(1), U32(2), U32(3)}},
+    {"delete_module", {}, {kRet, Str(0), {VK_DELMOD_FLAGS, 1}}},
+    {"seccomp", {}, {kRet, U64(0), U64(1)}},
+    {"getsockname", {}, {}},
+    {"getpeername", {}, {}},
     // Network.
     {"socket", {}, {kRet, U32(0), U32(1), U32(2), {VK_SOCKET_FLAGS, 1}}},
     {"connect", {Fd(0), SockAddr(1, 2)}, {kRet, TupleOfFd(0), Fd(0), SockAddr(1, 2)}},
@@ -129,6 +171,7 @@ const Recipe kRecipes[] = {
     {"sendto", {}, {kRet, DataLen(1, 2), Fd(0), U32(2), TupleOfFd(0)}},
     {"recvfrom", {}, {kRet, DataRet(1), TupleOfFd(0), Fd(0), U32(2)}},
     {"sendmsg", {}, {kRet, kEmpty, Fd(0), kEmpty, TupleOfFd(0)}},
+    {"socketpair", {}, {kRet, {VK_PIPE_FD0, 3}, {VK_PIPE_FD1, 3}, kEmpty, kEmpty, U32(0), U32(1), U32(2)}},
     {"recvmsg", {}, {kRet, kEmpty, kEmpty, TupleOfFd(0), kEmpty, Fd(0)}},
 };
 

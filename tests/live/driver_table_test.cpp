@@ -18,7 +18,7 @@ namespace {
 std::set<ParamType> types_for(uint8_t kind) {
   using T = ParamType;
   switch (kind) {
-    case VK_EMPTY: return {T::ByteBuf, T::SockTuple, T::CharBuf, T::Uint8, T::Uint32, T::Dyn, T::Uint64, T::Flags16};
+    case VK_EMPTY: return {T::ByteBuf, T::SockTuple, T::CharBuf, T::FsPath, T::Uint8, T::Uint32, T::Dyn, T::Uint64, T::Flags16};
     case VK_RET: return {T::Errno, T::Fd, T::Pid};
     case VK_ARG_64: return {T::Uint64, T::Int64};
     case VK_ARG_FD: return {T::Fd, T::Pid};
@@ -41,6 +41,10 @@ std::set<ParamType> types_for(uint8_t kind) {
     case VK_FORK_FLAGS:
     case VK_VFORK_FLAGS:
     case VK_EXECVEAT_FLAGS:
+    case VK_EPOLL1_FLAGS:
+    case VK_PIDFD_FLAGS:
+    case VK_FCHOWNAT_FLAGS:
+    case VK_DELMOD_FLAGS:
     case VK_TASK_EXE_FLAGS: return {T::Flags32};
     case VK_OPEN_MODE:
     case VK_HOW_MODE: return {T::Uint32};
@@ -54,6 +58,8 @@ std::set<ParamType> types_for(uint8_t kind) {
     case VK_PPM_SC: return {T::SyscallId};
     case VK_NATIVE_ID: return {T::Uint16};
     case VK_PTRACE_REQ: return {T::EnumFlags16};
+    case VK_NB_CLOEXEC16: return {T::Flags16};
+    case VK_FCNTL_CMD: return {T::EnumFlags8};
     case VK_DYN_U64: return {T::Dyn};
     case VK_TASK_EXE:
     case VK_TASK_COMM: return {T::CharBuf};
