@@ -38,7 +38,9 @@ struct vigil_fill_state {
   __u32 ppm_sc;
   __u32 truncated;
   __u32 path_n;  /* vigil_put_path: components found (in memory so loop states stay prunable) */
+  __u32 cg_n;    /* vigil_put_cgroups: path components, likewise */
   __u32 pad;
+  __u32 cg_start;
 };
 
 static __always_inline struct vigil_counters *counters(void) {
@@ -164,6 +166,66 @@ __noinline int vigil_put_path(struct vigil_scratch *s, struct vigil_fill_state *
   s->data[st->off & MASK] = 0;
   st->off++;
   set_len(s, i, st->off - start);
+  return 0;
+}
+
+static __always_inline struct kernfs_node *vigil_kn_parent(struct kernfs_node *kn) {
+  struct kernfs_node___old *old = (void *)kn;
+  if (bpf_core_field_exists(old->parent)) return BPF_CORE_READ(old, parent);
+  return BPF_CORE_READ(kn, __parent);
+}
+
+#define VIGIL_CGROUP_DEPTH 8
+#define VIGIL_CGROUP_SUBSYS 16
+
+/* "controller=/path" for every cgroup subsystem of the task, NUL-separated (PT_BYTEBUF). */
+__noinline int vigil_put_cgroups(struct vigil_scratch *s, struct vigil_fill_state *st, __u32 i, __u64 task_ptr) {
+  if (!s || !st) return 0;
+  struct task_struct *task = (struct task_struct *)task_ptr;
+  i &= VIGIL_MAX_PARAMS - 1;
+  struct css_set *cgroups = BPF_CORE_READ(task, cgroups);
+  if (!cgroups || !fits(st, VIGIL_MAX_ARGS_BYTES)) {
+    set_len(s, i, 0);
+    return 0;
+  }
+  const __u32 count = bpf_core_enum_value(enum cgroup_subsys_id, CGROUP_SUBSYS_COUNT);
+  st->cg_start = st->off;
+  for (int k = 0; k < VIGIL_CGROUP_SUBSYS; k++) {
+    if ((__u32)k >= count || st->off - st->cg_start > VIGIL_MAX_ARGS_BYTES - 512) break;
+    struct cgroup_subsys_state *css = NULL;
+    bpf_probe_read_kernel(&css, sizeof(css), &cgroups->subsys[k & (VIGIL_CGROUP_SUBSYS - 1)]);
+    if (!css) continue;
+    const char *name = BPF_CORE_READ(css, ss, name);
+    struct kernfs_node *kn = BPF_CORE_READ(css, cgroup, kn);
+    long r = bpf_probe_read_kernel_str(&s->data[st->off & MASK], 64, name);
+    if (r <= 1) continue;
+    st->off += r - 1;
+    s->data[st->off & MASK] = '=';
+    st->off++;
+    const char *names[VIGIL_CGROUP_DEPTH] = {};
+    st->cg_n = 0;
+    for (int d = 0; d < VIGIL_CGROUP_DEPTH; d++) {
+      struct kernfs_node *parent = vigil_kn_parent(kn);
+      if (!kn || !parent) break;
+      names[st->cg_n & (VIGIL_CGROUP_DEPTH - 1)] = BPF_CORE_READ(kn, name);
+      st->cg_n++;
+      kn = parent;
+    }
+    if (st->cg_n == 0) {
+      s->data[st->off & MASK] = '/';
+      st->off++;
+    }
+    for (int d = VIGIL_CGROUP_DEPTH - 1; d >= 0; d--) {
+      if ((__u32)d >= st->cg_n) continue;
+      s->data[st->off & MASK] = '/';
+      st->off++;
+      long n = bpf_probe_read_kernel_str(&s->data[st->off & MASK], 48, names[d & (VIGIL_CGROUP_DEPTH - 1)]);
+      if (n > 1) st->off += n - 1;
+    }
+    s->data[st->off & MASK] = 0;
+    st->off++;
+  }
+  set_len(s, i, st->off - st->cg_start);
   return 0;
 }
 
@@ -473,6 +535,7 @@ __noinline int vigil_fill_param(struct vigil_scratch *s, struct vigil_fill_state
       break;
     }
     case VK_TASK_TTY: put_u32(s, st, i, vigil_tty(task)); break;
+    case VK_TASK_CGROUPS: vigil_put_cgroups(s, st, i, (__u64)task); break;
     case VK_TASK_VPGID: put_u64(s, st, i, vigil_pid_nr(vigil_task_pid(task, PIDTYPE_PGID), true)); break;
     case VK_TASK_PGID: put_u64(s, st, i, vigil_pid_nr(vigil_task_pid(task, PIDTYPE_PGID), false)); break;
     case VK_TASK_VTID: put_u64(s, st, i, vigil_pid_nr(vigil_task_pid(task, PIDTYPE_PID), true)); break;

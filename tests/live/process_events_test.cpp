@@ -35,6 +35,22 @@ uint64_t status_hex(const std::string& key) {
   return 0;
 }
 
+// The memory controller's cgroup path of this process, from /proc/self/cgroup (v1 or v2).
+std::string memory_cgroup() {
+  std::ifstream in("/proc/self/cgroup");
+  std::string line, unified;
+  while (std::getline(in, line)) {
+    const auto a = line.find(':'), b = line.find(':', a + 1);
+    const std::string ctrls = line.substr(a + 1, b - a - 1), path = line.substr(b + 1);
+    if (ctrls.empty()) unified = path;
+    std::stringstream ss(ctrls);
+    std::string c;
+    while (std::getline(ss, c, ','))
+      if (c == "memory") return path;
+  }
+  return unified;
+}
+
 uint32_t self_loginuid() {
   std::ifstream in("/proc/self/loginuid");
   uint64_t v = 0xffffffff;
@@ -128,6 +144,9 @@ TEST_CASE("execve of /bin/true a b carries the new process's full snapshot") {
   CHECK(ex.param("vm_size").as_u32() > 0);
   CHECK(ex.param("fdlimit").as_u64() > 0);
   CHECK(ex.param("pgid").as_i64() == getpgrp());
+  const std::string cgroups = bytes_of(ex.param("cgroups"));
+  CHECK(cgroups.find(std::string("memory=") + memory_cgroup() + '\0') != std::string::npos);
+  CHECK(bytes_of(in_child.param("cgroups")) == cgroups);
 
   auto exits = of_types(events, {kProcExit});
   REQUIRE(exits.size() == 1);
