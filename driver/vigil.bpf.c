@@ -677,13 +677,14 @@ static __always_inline bool is_self(void) {
   return self != 0 && (bpf_get_current_pid_tgid() >> 32) == self;
 }
 
+/* `regs` is a trusted BTF pointer in tp_btf programs: plain loads, no probe-read helper calls. */
 static __always_inline void load_args(struct vigil_fill_state *st, struct pt_regs *regs) {
-  st->args[0] = BPF_CORE_READ(regs, di);
-  st->args[1] = BPF_CORE_READ(regs, si);
-  st->args[2] = BPF_CORE_READ(regs, dx);
-  st->args[3] = BPF_CORE_READ(regs, r10);
-  st->args[4] = BPF_CORE_READ(regs, r8);
-  st->args[5] = BPF_CORE_READ(regs, r9);
+  st->args[0] = regs->di;
+  st->args[1] = regs->si;
+  st->args[2] = regs->dx;
+  st->args[3] = regs->r10;
+  st->args[4] = regs->r8;
+  st->args[5] = regs->r9;
 }
 
 static __always_inline int on_syscall(struct pt_regs *regs, long id_or_ret, bool is_exit) {
@@ -720,7 +721,7 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(vigil_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm) {
   if (!(vigil_cfg.tp_interest & VIGIL_TP_EXEC) || is_self()) return 0;
   struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(p);
-  __u32 nr = BPF_CORE_READ(regs, orig_ax);
+  __u32 nr = regs->orig_ax;
   if (nr >= VIGIL_MAX_SYSCALLS || !vigil_interest[nr]) return 0;
   const struct vigil_syscall_desc *d = bpf_map_lookup_elem(&vigil_syscalls, &nr);
   if (!d || !(d->flags & VIGIL_SC_EXEC)) return 0;
