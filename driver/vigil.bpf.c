@@ -145,7 +145,13 @@ __noinline int vigil_put_path(struct vigil_scratch *s, struct vigil_fill_state *
       vmnt = (struct vfsmount *)((__u8 *)up + bpf_core_field_offset(struct mount, mnt));
       continue;
     }
-    if (d == parent || st->path_n >= VIGIL_PATH_DEPTH) break;
+    if (st->path_n >= VIGIL_PATH_DEPTH) break;
+    if (d == parent) {
+      /* A disconnected or pseudo dentry (memfd, pipe, socket): its own name is the path. */
+      names[st->path_n & (VIGIL_PATH_DEPTH - 1)] = BPF_CORE_READ(d, d_name.name);
+      st->path_n++;
+      break;
+    }
     names[st->path_n & (VIGIL_PATH_DEPTH - 1)] = BPF_CORE_READ(d, d_name.name);
     st->path_n++;
     d = parent;
@@ -553,7 +559,20 @@ __noinline int vigil_fill_param(struct vigil_scratch *s, struct vigil_fill_state
       break;
     }
     case VK_TASK_LOGINUID: put_u32(s, st, i, BPF_CORE_READ(task, loginuid.val)); break;
-    case VK_TASK_EXE_FLAGS: put_u32(s, st, i, 0); break;
+    case VK_TASK_EXE_FLAGS: {
+      /* A memfd has no link on disk and a dentry named "memfd:<name>". */
+      struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+      __u32 flags = 0;
+      if (exe && BPF_CORE_READ(exe, f_inode, __i_nlink) == 0) {
+        char prefix[6] = {};
+        bpf_probe_read_kernel(prefix, sizeof(prefix), BPF_CORE_READ(exe, f_path.dentry, d_name.name));
+        if (prefix[0] == 'm' && prefix[1] == 'e' && prefix[2] == 'm' && prefix[3] == 'f' && prefix[4] == 'd' &&
+            prefix[5] == ':')
+          flags |= PPM_EXE_FROM_MEMFD;
+      }
+      put_u32(s, st, i, flags);
+      break;
+    }
     case VK_TASK_CAP_INH:
     case VK_TASK_CAP_PRM:
     case VK_TASK_CAP_EFF: {
@@ -678,6 +697,13 @@ static __always_inline bool is_self(void) {
 }
 
 /* `regs` is a trusted BTF pointer in tp_btf programs: plain loads, no probe-read helper calls. */
+/* 32-bit (ia32) syscalls use another numbering; the table is for native ones. */
+#define TS_COMPAT 0x0002
+static __always_inline bool in_compat_syscall(void) {
+  struct task_struct *t = bpf_get_current_task_btf();
+  return (t->thread_info.status & TS_COMPAT) != 0;
+}
+
 static __always_inline void load_args(struct vigil_fill_state *st, struct pt_regs *regs) {
   st->args[0] = regs->di;
   st->args[1] = regs->si;
@@ -690,7 +716,7 @@ static __always_inline void load_args(struct vigil_fill_state *st, struct pt_reg
 static __always_inline int on_syscall(struct pt_regs *regs, long id_or_ret, bool is_exit) {
   __u32 nr = is_exit ? (__u32)regs->orig_ax : (__u32)id_or_ret;
   if (nr >= VIGIL_MAX_SYSCALLS || !vigil_interest[nr]) return 0;
-  if (is_self()) return 0;
+  if (is_self() || in_compat_syscall()) return 0;
   const struct vigil_syscall_desc *d = bpf_map_lookup_elem(&vigil_syscalls, &nr);
   if (!d) return 0;
   const struct vigil_event_recipe *rec = is_exit ? &d->exit : &d->enter;

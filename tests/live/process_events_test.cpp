@@ -2,6 +2,7 @@
 // schema defines), thread creation and exit.
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -230,4 +231,39 @@ TEST_CASE("a process killed by a signal reports the signal in procexit") {
   CHECK(events[0].param("sig").as_u8() == SIGKILL);
   CHECK(events[0].param("status").as_i64() == SIGKILL);
   CHECK(events[0].param("core").as_u8() == 0);
+}
+
+TEST_CASE("executing a memfd through execveat is flagged as running from memfd") {
+  auto src = open_live(process_options());
+  int status = 0;
+  pid_t child = fork();
+  if (child == 0) {
+    int mfd = static_cast<int>(syscall(SYS_memfd_create, "vigil-memfd", 0));
+    int in = open("/bin/true", O_RDONLY);
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(in, buf, sizeof buf)) > 0)
+      if (write(mfd, buf, n) != n) _exit(3);
+    close(in);
+    char* const argv[] = {const_cast<char*>("memtrue"), nullptr};
+    char* const envp[] = {nullptr};
+    syscall(SYS_execveat, mfd, "", argv, envp, AT_EMPTY_PATH);
+    _exit(127);
+  }
+  REQUIRE(waitpid(child, &status, 0) == child);
+  REQUIRE(WEXITSTATUS(status) == 0);
+  emit_marker();
+  constexpr uint16_t kExecveatX = 331;
+  constexpr uint32_t kPpmExeFromMemfd = 4;
+  // Some sandboxes carry out execveat(fd, "", AT_EMPTY_PATH) as execve("/dev/fd/N"); the kernel
+  // then reports execve, and so does the driver.
+  auto events = collect_until_marker(*src, [&](const EventView& e) {
+    return e.tid() == child && (e.type() == kExecveatX || e.type() == kExecveX);
+  });
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].param("res").as_i64() == 0);
+  CHECK((events[0].param("flags").as_u32() & kPpmExeFromMemfd) == kPpmExeFromMemfd);
+  CHECK(events[0].param("exe").as_string() == "memtrue");
+  INFO("trusted_exepath " << events[0].param("trusted_exepath").as_string());
+  CHECK(events[0].param("trusted_exepath").as_string().find("memfd:vigil-memfd") != std::string_view::npos);
 }
