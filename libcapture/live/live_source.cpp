@@ -12,6 +12,7 @@
 
 #include "bpf_driver.h"
 #include "ring_reader.h"
+#include "vigil/capture/proc_snapshot.h"
 #include "scap/record_layout.h"
 
 namespace vigil::capture {
@@ -102,9 +103,15 @@ Result<std::unique_ptr<LiveSource>> LiveSource::open(LiveOptions options) {
   }
   impl->heap.reserve(impl->rings.size());
   impl->in_heap.assign(impl->rings.size(), 0);
-  impl->metadata.machine = machine_info();
   if (Status s = impl->driver->apply_interest(options.interest); !s) return s.error();
   if (Status s = impl->driver->attach(); !s) return s.error();
+  if (options.snapshot_proc) {
+    auto snap = snapshot_proc(ProcSnapshotOptions{});
+    if (!snap) return snap.error();
+    impl->metadata = std::move(*snap);
+  } else {
+    impl->metadata.machine = machine_info();
+  }
   return std::unique_ptr<LiveSource>(new LiveSource(std::move(impl)));
 }
 

@@ -88,7 +88,9 @@ TEST_CASE("a failed open reports the negative errno and the path as passed") {
   const std::string missing = temp_dir() + "/does/not/exist";
   REQUIRE(::openat(AT_FDCWD, missing.c_str(), O_RDONLY) == -1);
   emit_marker();
-  auto events = collect_until_marker(*src, [&](const EventView& e) { return e.tid() == tid && e.type() == kOpenatX; });
+  auto events = collect_until_marker(*src, [&](const EventView& e) {
+    return e.tid() == tid && e.type() == kOpenatX && e.param("name").as_string() == missing;
+  });
   REQUIRE(events.size() == 1);
   CHECK(events[0].param("fd").as_i64() == -ENOENT);
   CHECK(events[0].param("name").as_string() == missing);

@@ -55,6 +55,7 @@ inline void emit_marker(const std::string& p = marker_path()) {
 inline capture::LiveOptions test_options(std::vector<std::string> syscalls) {
   capture::LiveOptions o;
   o.filter_self = false;  // the workloads run in the test process itself
+  o.snapshot_proc = false;
   o.ring_buffer_bytes = 4u << 20;
   o.interest.all = false;
   o.interest.state_events = false;

@@ -39,6 +39,7 @@ struct LiveOptions {
   uint32_t snaplen = 80;                  // bytes of I/O data kept per event
   uint32_t poll_timeout_ms = 100;         // next() returns Timeout after this long without events
   bool filter_self = true;                // never capture this process's own syscalls
+  bool snapshot_proc = true;              // seed metadata() from /proc once the driver is attached
   InterestSet interest;
 };
 
@@ -57,6 +58,8 @@ class LiveSource final : public EventSource {
   ~LiveSource() override;
 
   NextStatus next(EventView& out) override;
+  // The /proc snapshot taken right after the driver was attached (so no process or fd is missed
+  // between the two), or just the machine info when snapshot_proc is off.
   const CaptureMetadata& metadata() const override;
   SourceStats stats() const override;  // dropped = sum of the driver's drops
   const Error& error() const override;
