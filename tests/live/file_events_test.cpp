@@ -33,10 +33,19 @@ TEST_CASE("openat, write, read and close of a temp file arrive with their exact 
   emit_marker();
 
   // This thread's events on the file: the openat pair by path, the rest by fd, in order.
+  // The fd number may have been used before (and after) by this thread: only the span from our
+  // openat to our close counts.
+  bool open_seen = false, closed = false;
   auto events = collect_until_marker(*src, [&](const EventView& e) {
-    if (e.tid() != tid) return false;
-    if (e.type() == kOpenatE || e.type() == kOpenatX) return e.param("name").as_string() == path;
-    return (e.type() == kWriteX || e.type() == kReadX || e.type() == kCloseX) && e.param("fd").as_i64() == fd;
+    if (e.tid() != tid || closed) return false;
+    if (e.type() == kOpenatE || e.type() == kOpenatX) {
+      if (e.param("name").as_string() != path) return false;
+      open_seen = true;
+      return true;
+    }
+    if (!open_seen || e.param("fd").as_i64() != fd) return false;
+    if (e.type() == kCloseX) closed = true;
+    return e.type() == kWriteX || e.type() == kReadX || e.type() == kCloseX;
   });
   auto mine = of_types(events, {kOpenatE, kOpenatX, kWriteX, kReadX, kCloseX});
   REQUIRE(mine.size() == 5);
