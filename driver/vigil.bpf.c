@@ -628,6 +628,17 @@ __noinline int vigil_fill_param(struct vigil_scratch *s, struct vigil_fill_state
     case VK_PIDFD_FLAGS: put_u32(s, st, i, (arg(st, a) & L_O_NONBLOCK) ? 1 : 0); break;
     case VK_FCNTL_CMD: put_u8(s, st, i, vigil_fcntl_cmd(arg(st, a))); break;
     case VK_FCHOWNAT_FLAGS: put_u32(s, st, i, vigil_fchownat_flags(arg(st, a))); break;
+    case VK_USER_U32:
+    case VK_IORING_FLAGS:
+    case VK_IORING_FEATS: {
+      __u32 v = 0;
+      __u32 word = kind == VK_USER_U32 ? a2 : kind == VK_IORING_FLAGS ? 2 : 5;
+      bpf_probe_read_user(&v, 4, (const void *)(arg(st, a) + 4 * word));
+      if (kind == VK_IORING_FLAGS) v = (v & 3) | ((v & 0x7c) << 1); /* PPM inserts SQ_NEED_WAKEUP at bit 2 */
+      if (kind == VK_IORING_FEATS) v &= 0x7ff;
+      put_u32(s, st, i, v);
+      break;
+    }
     case VK_DELMOD_FLAGS: put_u32(s, st, i, vigil_delete_module_flags(arg(st, a))); break;
     case VK_PTRACE_REQ: put_u16(s, st, i, vigil_ptrace_request(arg(st, a))); break;
     case VK_DYN_U64: {

@@ -105,6 +105,9 @@ enum vigil_param_kind {
   VK_FCNTL_CMD,       /* fcntl command as PPM_FCNTL_* (u8) */
   VK_FCHOWNAT_FLAGS,  /* AT_* of fchownat as PPM values */
   VK_DELMOD_FLAGS,    /* O_NONBLOCK/O_TRUNC of delete_module as PPM values */
+  VK_USER_U32,        /* u32 at user address argument `arg` + 4 * `arg2` */
+  VK_IORING_FLAGS,    /* struct io_uring_params at argument `arg`: flags as PPM_IORING_SETUP_* */
+  VK_IORING_FEATS,    /* ... features as PPM_IORING_FEAT_* */
   VK_KIND_COUNT
 };
 

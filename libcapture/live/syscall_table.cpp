@@ -158,6 +158,8 @@ const Recipe kRecipes[] = {
     {"mknodat", {}, {kRet, Fd(0), Str(1), U32(2), U32(3)}},
     {"delete_module", {}, {kRet, Str(0), {VK_DELMOD_FLAGS, 1}}},
     {"seccomp", {}, {kRet, U64(0), U64(1)}},
+    {"io_uring_setup", {}, {kRet, U32(0), {VK_USER_U32, 1, 0}, {VK_USER_U32, 1, 1}, {VK_IORING_FLAGS, 1},
+                            {VK_USER_U32, 1, 3}, {VK_USER_U32, 1, 4}, {VK_IORING_FEATS, 1}}},
     {"getsockname", {}, {}},
     {"getpeername", {}, {}},
     // Network.
