@@ -412,6 +412,50 @@ static __always_inline __s64 fd_of(struct vigil_fill_state *st, __u32 a) {
   return a == VIGIL_FD_FROM_RET ? st->ret : (__s64)(int)arg(st, a);
 }
 
+#define VIGIL_MAX_IOVEC 16
+
+/* readv/writev family: the total size, or the data of the first buffers up to snaplen. */
+__noinline int vigil_put_iovec(struct vigil_scratch *s, struct vigil_fill_state *st, __u32 i_kind, __u64 iov_ptr,
+                               __u64 iovcnt) {
+  if (!s || !st) return 0;
+  __u32 i = i_kind & (VIGIL_MAX_PARAMS - 1), kind = i_kind >> 8;
+  struct iovec iov[VIGIL_MAX_IOVEC] = {};
+  if (iovcnt > VIGIL_MAX_IOVEC) iovcnt = VIGIL_MAX_IOVEC;
+  if (bpf_probe_read_user(iov, sizeof(iov), (const void *)iov_ptr) != 0 &&
+      bpf_probe_read_user(iov, sizeof(iov[0]), (const void *)iov_ptr) != 0) {
+    set_len(s, i, 0);
+    return 0;
+  }
+  if (kind == VK_IOVEC_SIZE) {
+    __u64 total = 0;
+    for (int k = 0; k < VIGIL_MAX_IOVEC; k++)
+      if ((__u64)k < iovcnt) total += iov[k].iov_len;
+    put_u32(s, st, i, total);
+    return 0;
+  }
+  __u64 budget = vigil_cfg.snaplen;
+  if (kind == VK_IOVEC_DATA_RET) budget = st->ret > 0 ? ((__u64)st->ret < budget ? (__u64)st->ret : budget) : 0;
+  if (budget > 256) budget = 256;
+  if (!fits(st, 512)) {
+    set_len(s, i, 0);
+    return 0;
+  }
+  __u32 start = st->off;
+  for (int k = 0; k < 4; k++) {
+    if ((__u64)k >= iovcnt || budget == 0) break;
+    __u64 n = iov[k].iov_len < budget ? iov[k].iov_len : budget;
+    n &= 255;
+    if (n && bpf_probe_read_user(&s->data[st->off & MASK], n, iov[k].iov_base) == 0) {
+      st->off += n;
+      budget -= n;
+    } else {
+      break;
+    }
+  }
+  set_len(s, i, st->off - start);
+  return 0;
+}
+
 /* clone3 in the new task: the struct clone_args lives in the parent's memory, which may already
  * be reused, so the flags that matter are derived from what the child shares with its parent. */
 static __always_inline __u64 vigil_clone_flags_of_child(struct task_struct *task) {
@@ -628,6 +672,27 @@ __noinline int vigil_fill_param(struct vigil_scratch *s, struct vigil_fill_state
     case VK_PIDFD_FLAGS: put_u32(s, st, i, (arg(st, a) & L_O_NONBLOCK) ? 1 : 0); break;
     case VK_FCNTL_CMD: put_u8(s, st, i, vigil_fcntl_cmd(arg(st, a))); break;
     case VK_FCHOWNAT_FLAGS: put_u32(s, st, i, vigil_fchownat_flags(arg(st, a))); break;
+    case VK_USER_U64: {
+      __u64 v = 0;
+      bpf_probe_read_user(&v, 8, (const void *)(arg(st, a) + 8 * a2));
+      put_u64(s, st, i, v);
+      break;
+    }
+    case VK_PROT_FLAGS: put_u32(s, st, i, vigil_prot_flags(arg(st, a))); break;
+    case VK_MMAP_FLAGS: put_u32(s, st, i, vigil_mmap_flags(arg(st, a))); break;
+    case VK_MOUNT_FLAGS: put_u32(s, st, i, vigil_mount_flags(arg(st, a))); break;
+    case VK_TIMESPEC: {
+      __s64 ts[2] = {};
+      if (bpf_probe_read_user(ts, sizeof(ts), (const void *)arg(st, a)) != 0) {
+        set_len(s, i, 0);
+        break;
+      }
+      put_u64(s, st, i, (__u64)ts[0] * 1000000000ull + (__u64)ts[1]);
+      break;
+    }
+    case VK_IOVEC_SIZE:
+    case VK_IOVEC_DATA:
+    case VK_IOVEC_DATA_RET: vigil_put_iovec(s, st, i | kind << 8, arg(st, a), arg(st, a2)); break;
     case VK_USER_U32:
     case VK_IORING_FLAGS:
     case VK_IORING_FEATS: {

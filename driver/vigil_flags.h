@@ -208,3 +208,31 @@ static __always_inline __u32 vigil_delete_module_flags(__u32 f) {
   if (f & L_O_TRUNC) r |= 1;
   return r;
 }
+
+static __always_inline __u32 vigil_prot_flags(__u64 f) {
+  __u32 r = f & 0xf;                  /* READ, WRITE, EXEC, SEM share their values */
+  if (f & 0x01000000) r |= 16;        /* PROT_GROWSDOWN */
+  if (f & 0x02000000) r |= 32;        /* PROT_GROWSUP */
+  return r;
+}
+
+static __always_inline __u32 vigil_mmap_flags(__u64 f) {
+  __u32 r = f & 0x3;                  /* MAP_SHARED, MAP_PRIVATE */
+  if (f & 0x10) r |= 4;               /* MAP_FIXED */
+  if (f & 0x20) r |= 8;               /* MAP_ANONYMOUS */
+  if (f & 0x40) r |= 16;              /* MAP_32BIT */
+  if (f & 0x4000) r |= 64;            /* MAP_NORESERVE */
+  if (f & 0x8000) r |= 128;           /* MAP_POPULATE */
+  if (f & 0x10000) r |= 256;          /* MAP_NONBLOCK */
+  if (f & 0x100) r |= 512;            /* MAP_GROWSDOWN */
+  if (f & 0x800) r |= 1024;           /* MAP_DENYWRITE */
+  if (f & 0x1000) r |= 2048;          /* MAP_EXECUTABLE */
+  if (f & 0x2000) r |= 16384;         /* MAP_LOCKED */
+  return r;
+}
+
+/* MS_* equal the PPM values once the pre-2.4 magic number in the top half is stripped. */
+static __always_inline __u32 vigil_mount_flags(__u64 f) {
+  if ((f & 0xffff0000) == 0xc0ed0000) f &= 0xffff;
+  return f;
+}

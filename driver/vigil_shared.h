@@ -108,6 +108,14 @@ enum vigil_param_kind {
   VK_USER_U32,        /* u32 at user address argument `arg` + 4 * `arg2` */
   VK_IORING_FLAGS,    /* struct io_uring_params at argument `arg`: flags as PPM_IORING_SETUP_* */
   VK_IORING_FEATS,    /* ... features as PPM_IORING_FEAT_* */
+  VK_USER_U64,        /* u64 at user address argument `arg` + 8 * `arg2` */
+  VK_PROT_FLAGS,      /* PROT_* as PPM_PROT_* */
+  VK_MMAP_FLAGS,      /* MAP_* as PPM_MAP_* */
+  VK_MOUNT_FLAGS,     /* MS_* (without the legacy magic) as PPM_MS_* */
+  VK_TIMESPEC,        /* struct timespec at argument `arg` as PT_RELTIME nanoseconds */
+  VK_IOVEC_SIZE,      /* total length of the iovec array `arg` with `arg2` entries (u32) */
+  VK_IOVEC_DATA,      /* first bytes of the iovec array `arg` (`arg2` entries), up to snaplen */
+  VK_IOVEC_DATA_RET,  /* same, but no more than the return value (readv) */
   VK_KIND_COUNT
 };
 

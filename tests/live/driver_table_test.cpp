@@ -19,9 +19,9 @@ std::set<ParamType> types_for(uint8_t kind) {
   using T = ParamType;
   switch (kind) {
     case VK_EMPTY: return {T::ByteBuf, T::SockTuple, T::CharBuf, T::FsPath, T::Uint8, T::Uint32, T::Dyn, T::Uint64, T::Flags16};
-    case VK_RET: return {T::Errno, T::Fd, T::Pid};
+    case VK_RET: return {T::Errno, T::Fd, T::Pid, T::Uint64};
     case VK_ARG_64: return {T::Uint64, T::Int64};
-    case VK_ARG_FD: return {T::Fd, T::Pid};
+    case VK_ARG_FD: return {T::Fd, T::Pid, T::Int64, T::Errno};
     case VK_ARG_32:
     case VK_ARG_U32_ENUM:
       return {T::Uint32, T::Int32, T::Uid, T::Gid, T::Flags32, T::EnumFlags32, T::Mode};
@@ -60,6 +60,14 @@ std::set<ParamType> types_for(uint8_t kind) {
     case VK_PTRACE_REQ: return {T::EnumFlags16};
     case VK_NB_CLOEXEC16: return {T::Flags16};
     case VK_USER_U32: return {T::Uint32};
+    case VK_USER_U64: return {T::Uint64, T::Int64};
+    case VK_PROT_FLAGS:
+    case VK_MMAP_FLAGS:
+    case VK_MOUNT_FLAGS: return {T::Flags32};
+    case VK_TIMESPEC: return {T::RelTime};
+    case VK_IOVEC_SIZE: return {T::Uint32};
+    case VK_IOVEC_DATA:
+    case VK_IOVEC_DATA_RET: return {T::ByteBuf};
     case VK_IORING_FLAGS:
     case VK_IORING_FEATS: return {T::Flags32};
     case VK_FCNTL_CMD: return {T::EnumFlags8};

@@ -1,7 +1,9 @@
 // Live capture of file syscalls: the exact events and parameters the driver produces.
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <sys/sysmacros.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "live_harness.h"
@@ -106,4 +108,56 @@ TEST_CASE("a failed open reports the negative errno and the path as passed") {
   CHECK(events[0].param("flags").as_u32() == kPpmRdonly);
   CHECK(events[0].param("mode").as_u32() == 0);
   CHECK(events[0].param("ino").as_u64() == 0);
+}
+
+TEST_CASE("writev and readv report total sizes and the data of their buffers") {
+  auto src = open_live(test_options({"writev", "readv"}));
+  const int64_t tid = current_tid();
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  char a[] = "abc", b[] = "defg";
+  iovec out[2] = {{a, 3}, {b, 4}};
+  REQUIRE(writev(fds[1], out, 2) == 7);
+  char r1[2], r2[16];
+  iovec in[2] = {{r1, sizeof r1}, {r2, sizeof r2}};
+  REQUIRE(readv(fds[0], in, 2) == 7);
+  close(fds[0]);
+  close(fds[1]);
+  emit_marker();
+  constexpr uint16_t kReadvX = 117, kWritevX = 119;
+  auto events = collect_until_marker(*src, [&](const EventView& e) {
+    return e.tid() == tid && (e.type() == kReadvX || e.type() == kWritevX);
+  });
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].type() == kWritevX);
+  CHECK(events[0].param("res").as_i64() == 7);
+  CHECK(events[0].param("size").as_u32() == 7);
+  CHECK(events[0].param("fd").as_i64() == fds[1]);
+  CHECK(std::string_view(reinterpret_cast<const char*>(events[0].param("data").data()), events[0].param("data").size()) ==
+        "abcdefg");
+  CHECK(events[1].type() == kReadvX);
+  CHECK(events[1].param("size").as_u32() == 18);
+  CHECK(std::string_view(reinterpret_cast<const char*>(events[1].param("data").data()), events[1].param("data").size()) ==
+        "abcdefg");
+}
+
+TEST_CASE("mmap reports its protection and flags in PPM encoding") {
+  auto src = open_live(test_options({"mmap", "munmap"}));
+  const int64_t tid = current_tid();
+  void* p = mmap(nullptr, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  REQUIRE(p != MAP_FAILED);
+  REQUIRE(munmap(p, 8192) == 0);
+  emit_marker();
+  constexpr uint16_t kMmapX = 161, kMunmapX = 165;
+  auto events = collect_until_marker(*src, [&](const EventView& e) {
+    return e.tid() == tid && ((e.type() == kMmapX && e.param("length").as_u64() == 8192) ||
+                              (e.type() == kMunmapX && e.param("addr").as_u64() == reinterpret_cast<uint64_t>(p)));
+  });
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].param("res").as_u64() == reinterpret_cast<uint64_t>(p));
+  CHECK(events[0].param("prot").as_u32() == 3);   // PPM_PROT_READ | PPM_PROT_WRITE
+  CHECK(events[0].param("flags").as_u32() == 10);  // PPM_MAP_PRIVATE | PPM_MAP_ANONYMOUS
+  CHECK(events[0].param("fd").as_i64() == -1);
+  CHECK(events[0].param("vm_size").as_u32() > 0);
+  CHECK(events[1].param("res").as_i64() == 0);
 }
