@@ -479,6 +479,7 @@ __noinline int vigil_fill_param(struct vigil_scratch *s, struct vigil_fill_state
   i &= VIGIL_MAX_PARAMS - 1;
   switch (kind) {
     case VK_RET: put_u64(s, st, i, st->ret); break;
+    case VK_RET_32: put_u32(s, st, i, st->ret); break;
     case VK_ARG_64: put_u64(s, st, i, arg(st, a)); break;
     case VK_ARG_FD: put_u64(s, st, i, (__s64)(int)arg(st, a)); break;
     case VK_ARG_32:

@@ -116,6 +116,7 @@ enum vigil_param_kind {
   VK_IOVEC_SIZE,      /* total length of the iovec array `arg` with `arg2` entries (u32) */
   VK_IOVEC_DATA,      /* first bytes of the iovec array `arg` (`arg2` entries), up to snaplen */
   VK_IOVEC_DATA_RET,  /* same, but no more than the return value (readv) */
+  VK_RET_32,          /* the return value as 4 bytes (getuid family: PT_UID/PT_GID) */
   VK_KIND_COUNT
 };
 

@@ -178,6 +178,23 @@ const Recipe kRecipes[] = {
     {"writev", {}, {kRet, {VK_IOVEC_DATA, 1, 2}, Fd(0), {VK_IOVEC_SIZE, 1, 2}}},
     {"preadv", {}, {kRet, {VK_IOVEC_SIZE, 1, 2}, {VK_IOVEC_DATA_RET, 1, 2}, Fd(0), U64(3)}},
     {"pwritev", {}, {kRet, {VK_IOVEC_DATA, 1, 2}, Fd(0), {VK_IOVEC_SIZE, 1, 2}, U64(3)}},
+    {"getuid", {}, {{VK_RET_32}}},
+    {"getgid", {}, {{VK_RET_32}}},
+    {"geteuid", {}, {{VK_RET_32}}},
+    {"getegid", {}, {{VK_RET_32}}},
+    {"getresuid", {}, {kRet, {VK_USER_U32, 0, 0}, {VK_USER_U32, 1, 0}, {VK_USER_U32, 2, 0}}},
+    {"getresgid", {}, {kRet, {VK_USER_U32, 0, 0}, {VK_USER_U32, 1, 0}, {VK_USER_U32, 2, 0}}},
+    {"mlock", {}, {kRet, U64(0), U64(1)}},
+    {"munlock", {}, {kRet, U64(0), U64(1)}},
+    {"mlockall", {}, {kRet, U32(0)}},  // MCL_* equal PPM values
+    {"munlockall", {}, {kRet}},
+    {"mlock2", {}, {kRet, U64(0), U64(1), U32(2)}},  // MLOCK_ONFAULT equals the PPM value
+    {"copy_file_range", {}, {kRet, Fd(2), {VK_USER_U64, 3, 0}, Fd(0), {VK_USER_U64, 1, 0}, U64(4)}},
+    {"io_uring_enter", {}, {kRet, Fd(0), U32(1), U32(2), U32(3), kEmpty}},  // IORING_ENTER_* equal
+    {"io_uring_register", {}, {kRet, Fd(0), U16(1), U64(2), U32(3)}},
+    {"process_vm_readv", {}, {kRet, Fd(0), kEmpty}},
+    {"process_vm_writev", {}, {kRet, Fd(0), kEmpty}},
+    {"keyctl", {}, {kRet, U32(0), {VK_DYN_U64, 1}, {VK_DYN_U64, 2}, {VK_DYN_U64, 3}, {VK_DYN_U64, 4}}},
     {"getsockname", {}, {}},
     {"getpeername", {}, {}},
     // Network.

@@ -18,8 +18,9 @@ namespace {
 std::set<ParamType> types_for(uint8_t kind) {
   using T = ParamType;
   switch (kind) {
-    case VK_EMPTY: return {T::ByteBuf, T::SockTuple, T::CharBuf, T::FsPath, T::Uint8, T::Uint32, T::Dyn, T::Uint64, T::Flags16};
-    case VK_RET: return {T::Errno, T::Fd, T::Pid, T::Uint64};
+    case VK_EMPTY: return {T::ByteBuf, T::SockTuple, T::CharBuf, T::FsPath, T::SigSet, T::Uint8, T::Uint32, T::Dyn, T::Uint64, T::Flags16};
+    case VK_RET: return {T::Errno, T::Fd, T::Pid, T::Uint64, T::Int64};
+    case VK_RET_32: return {T::Uid, T::Gid};
     case VK_ARG_64: return {T::Uint64, T::Int64};
     case VK_ARG_FD: return {T::Fd, T::Pid, T::Int64, T::Errno};
     case VK_ARG_32:
@@ -27,7 +28,7 @@ std::set<ParamType> types_for(uint8_t kind) {
       return {T::Uint32, T::Int32, T::Uid, T::Gid, T::Flags32, T::EnumFlags32, T::Mode};
     case VK_ARG_16: return {T::Uint16, T::Flags16, T::EnumFlags16};
     case VK_ARG_8: return {T::Uint8, T::SigType, T::Flags8, T::EnumFlags8};
-    case VK_ARG_STR: return {T::CharBuf, T::FsPath, T::FsRelPath};
+    case VK_ARG_STR: return {T::CharBuf, T::FsPath, T::SigSet, T::FsRelPath};
     case VK_DATA_RET:
     case VK_DATA_ARGLEN: return {T::ByteBuf};
     case VK_OPEN_FLAGS:
@@ -59,7 +60,7 @@ std::set<ParamType> types_for(uint8_t kind) {
     case VK_NATIVE_ID: return {T::Uint16};
     case VK_PTRACE_REQ: return {T::EnumFlags16};
     case VK_NB_CLOEXEC16: return {T::Flags16};
-    case VK_USER_U32: return {T::Uint32};
+    case VK_USER_U32: return {T::Uint32, T::Uid, T::Gid};
     case VK_USER_U64: return {T::Uint64, T::Int64};
     case VK_PROT_FLAGS:
     case VK_MMAP_FLAGS:
