@@ -842,6 +842,54 @@ int BPF_PROG(vigil_sched_exec, struct task_struct *p, pid_t old_pid, struct linu
   return 0;
 }
 
+#define VIGIL_PF_EXITING 0x00000004
+#define VIGIL_MAX_THREAD_SCAN 16
+#define VIGIL_MAX_ANCESTORS 8
+
+/* A live thread of `leader`'s group other than the dying ones; 0 if none, -1 if too many to scan. */
+static __always_inline __s64 vigil_live_thread(struct task_struct *t0) {
+  struct signal_struct *sig = BPF_CORE_READ(t0, signal);
+  struct list_head *head = &sig->thread_head;
+  struct list_head *pos = BPF_CORE_READ(head, next);
+  for (int k = 0; k < VIGIL_MAX_THREAD_SCAN; k++) {
+    if (pos == head) return 0;
+    struct task_struct *t = container_of(pos, struct task_struct, thread_node);
+    if (!(BPF_CORE_READ(t, flags) & VIGIL_PF_EXITING)) return BPF_CORE_READ(t, pid);
+    pos = BPF_CORE_READ(t, thread_node.next);
+  }
+  return -1;
+}
+
+/* Who adopts the children of the exiting `task` (the procexit reaper_tid): 0 when it has none, a
+ * live thread of its own group, else the nearest child-subreaper ancestor in the same pid
+ * namespace, else the namespace's init. -1 when the scan limits were hit. */
+__noinline __s64 vigil_reaper_tid(__u64 task_ptr) {
+  struct task_struct *task = (struct task_struct *)task_ptr;
+  struct list_head *children = &task->children;
+  if (BPF_CORE_READ(children, next) == children) return 0;
+  __s64 r = vigil_live_thread(task);
+  if (r != 0) return r;
+  struct pid *pid = BPF_CORE_READ(task, thread_pid);
+  unsigned int level = BPF_CORE_READ(pid, level);
+  struct upid up = {};
+  bpf_probe_read_kernel(&up, sizeof(up), &pid->numbers[level & 31]);
+  struct task_struct *ns_reaper = BPF_CORE_READ(up.ns, child_reaper);
+  if (ns_reaper == task) return 0;  /* the namespace dies with its init */
+  struct signal_struct *sig = BPF_CORE_READ(task, signal);
+  if (!BPF_CORE_READ_BITFIELD_PROBED(sig, has_child_subreaper)) return BPF_CORE_READ(ns_reaper, pid);
+  struct task_struct *p = BPF_CORE_READ(task, real_parent);
+  for (int k = 0; k < VIGIL_MAX_ANCESTORS; k++) {
+    if (!p || p == ns_reaper || BPF_CORE_READ(p, thread_pid, level) != level) return BPF_CORE_READ(ns_reaper, pid);
+    struct signal_struct *ps = BPF_CORE_READ(p, signal);
+    if (BPF_CORE_READ_BITFIELD_PROBED(ps, is_child_subreaper)) {
+      __s64 t = vigil_live_thread(p);
+      if (t != 0) return t;
+    }
+    p = BPF_CORE_READ(p, real_parent);
+  }
+  return -1;
+}
+
 /* procexit (PPME_PROCEXIT_1_E): status, ret, sig, core, reaper_tid. */
 #define PROCEXIT_E 186
 SEC("tp_btf/sched_process_exit")
@@ -865,7 +913,8 @@ int BPF_PROG(vigil_sched_exit, struct task_struct *p) {
   put_u64(s, &st, 1, ret);
   put_u8(s, &st, 2, sig);
   put_u8(s, &st, 3, core);
-  put_u64(s, &st, 4, 0); /* reaper_tid: left to userspace (0 = not computed) */
+  /* The exiting task is current; its address passes to the global function as a scalar. */
+  put_u64(s, &st, 4, vigil_reaper_tid(bpf_get_current_task()));
   output(s, st.off, PROCEXIT_E, 5, BPF_CORE_READ(p, pid), cpu, cnt);
   return 0;
 }
