@@ -1,0 +1,31 @@
+// EventTypeNames: evt.type names <-> event codes of the newest schema (rules-language.md §C.1:
+// a name maps to every code carrying it, enter/exit and versioned variants).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "eval/filter.h"
+
+namespace vigil::engine::condition {
+
+class EventTypeNames {
+ public:
+  EventTypeNames();
+  // nullptr when the name is not a known event type.
+  const eval::EventCodeSet* find(std::string_view name) const;
+  // Every real event code (placeholders excluded): what "any event type" means.
+  const eval::EventCodeSet& all() const { return all_; }
+  // Sorted unique names of the codes in `set`.
+  std::vector<std::string> names(const eval::EventCodeSet& set) const;
+  std::string_view name(uint16_t code) const;
+
+ private:
+  std::unordered_map<std::string, eval::EventCodeSet> by_name_;
+  std::vector<std::string_view> code_names_;
+  eval::EventCodeSet all_;
+};
+
+}  // namespace vigil::engine::condition
