@@ -4,3 +4,7 @@ if(TARGET vigil_engine_tests)
   target_sources(vigil_engine_tests PRIVATE ${engine_support_sources})
   target_include_directories(vigil_engine_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/engine)
 endif()
+# White-box tests of the condition passes include libengine's internal headers.
+if(TARGET vigil_engine_tests)
+  target_include_directories(vigil_engine_tests PRIVATE ${PROJECT_SOURCE_DIR}/libengine)
+endif()
