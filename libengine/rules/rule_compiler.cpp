@@ -18,7 +18,7 @@ struct Reporter {
   const SnippetFn& snippet;
 
   void add(Severity s, const std::string& code, const std::string& msg, const std::string& item_type,
-           const std::string& item_name, const SourceLocation& loc) {
+           const std::string& item_name, const SourceLocation& loc, const std::string* text = nullptr) {
     Diagnostic d;
     d.severity = s;
     d.code = code;
@@ -28,7 +28,8 @@ struct Reporter {
     d.column = loc.column;
     d.item_type = item_type;
     d.item_name = item_name;
-    d.snippet = snippet ? snippet(loc.file, loc.line) : std::string();
+    // Condition diagnostics show the condition text itself, not the YAML around it.
+    d.snippet = text ? *text : snippet ? snippet(loc.file, loc.line) : std::string();
     diags.push_back(std::move(d));
   }
 };
@@ -110,7 +111,8 @@ bool compile_rules(const RuleStore& store, const std::vector<SourceFields>& sour
     condition::ParseError perr;
     if (!condition::parse_condition(macro_texts[i], macro_asts[i], perr)) {
       rep.add(Severity::Error, "LOAD_ERR_COMPILE_CONDITION", perr.message, "macro", m.name,
-              macro_texts[i] == m.condition ? at_offset(m.cond_loc, m.condition, perr.offset) : m.cond_loc.loc);
+              macro_texts[i] == m.condition ? at_offset(m.cond_loc, m.condition, perr.offset) : m.cond_loc.loc,
+              &m.condition);
       return false;
     }
   }
@@ -180,12 +182,13 @@ bool compile_rules(const RuleStore& store, const std::vector<SourceFields>& sour
     condition::Expr ast;
     condition::ParseError perr;
     if (!condition::parse_condition(final_text, ast, perr)) {
-      rep.add(Severity::Error, "LOAD_ERR_COMPILE_CONDITION", perr.message, "rule", r.name, loc_of(perr.offset));
+      rep.add(Severity::Error, "LOAD_ERR_COMPILE_CONDITION", perr.message, "rule", r.name, loc_of(perr.offset),
+              &r.condition);
       return false;
     }
     condition::ExpandError xerr;
     if (!expander.expand_rule(ast, xerr)) {
-      rep.add(Severity::Error, "LOAD_ERR_VALIDATE", xerr.message, "rule", r.name, loc_of(xerr.offset));
+      rep.add(Severity::Error, "LOAD_ERR_VALIDATE", xerr.message, "rule", r.name, loc_of(xerr.offset), &r.condition);
       return false;
     }
     std::vector<condition::CompileMessage> msgs;
@@ -195,14 +198,15 @@ bool compile_rules(const RuleStore& store, const std::vector<SourceFields>& sour
       if (m.error) {
         if (m.unknown_filter && r.skip_if_unknown_filter) {
           rep.add(Severity::Warning, "LOAD_UNKNOWN_FILTER", "Rule has been skipped: " + m.message, "rule", r.name,
-                  loc_of(m.offset));
+                  loc_of(m.offset), &r.condition);
           skip = true;
           break;
         }
-        rep.add(Severity::Error, "LOAD_ERR_COMPILE_CONDITION", m.message, "rule", r.name, loc_of(m.offset));
+        rep.add(Severity::Error, "LOAD_ERR_COMPILE_CONDITION", m.message, "rule", r.name, loc_of(m.offset),
+                &r.condition);
         return false;
       }
-      rep.add(Severity::Warning, m.code, m.message, "rule", r.name, loc_of(m.offset));
+      rep.add(Severity::Warning, m.code, m.message, "rule", r.name, loc_of(m.offset), &r.condition);
     }
     if (skip) continue;
     if (!cr.filter) {
