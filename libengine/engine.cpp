@@ -35,6 +35,7 @@ struct Engine::State {
   std::vector<RuleInfo> infos;
   std::map<std::string, ruleset::Ruleset> rulesets;
   std::vector<Match> matches;
+  std::vector<ExtraOutput> extras;
 
   ruleset::Ruleset& rs(const std::string& name) {
     auto it = rulesets.find(name);
@@ -95,7 +96,7 @@ LoadResult Engine::load_string(std::string_view content, const std::string& name
     auto it = s_->contents.find(file);
     return it == s_->contents.end() ? std::string() : rules::snippet_at(it->second, line);
   };
-  if (!rules::compile_rules(s_->store, s_->sources, s_->types, snippet, compiled, r.diagnostics)) return r;
+  if (!rules::compile_rules(s_->store, s_->sources, s_->types, s_->extras, snippet, compiled, r.diagnostics)) return r;
   s_->compiled = std::move(compiled);
   s_->infos.clear();
   for (auto& c : s_->compiled) s_->infos.push_back(c.info);
@@ -129,6 +130,74 @@ std::vector<LoadResult> Engine::load_paths(const std::vector<std::string>& paths
     }
   }
   return out;
+}
+
+void Engine::add_extra_output(ExtraOutput extra) { s_->extras.push_back(std::move(extra)); }
+
+namespace {
+
+bool parse_version(const std::string& s, uint64_t (&v)[3]) {
+  size_t p = 0;
+  for (int i = 0; i < 3; ++i) {
+    if (p >= s.size() || !isdigit(static_cast<unsigned char>(s[p]))) return false;
+    v[i] = 0;
+    while (p < s.size() && isdigit(static_cast<unsigned char>(s[p]))) v[i] = v[i] * 10 + static_cast<uint64_t>(s[p++] - '0');
+    if (i < 2 && (p >= s.size() || s[p++] != '.')) return false;
+  }
+  return true;
+}
+
+// Same major and loaded >= required.
+bool compatible(const std::string& loaded, const std::string& required) {
+  uint64_t l[3], r[3];
+  if (!parse_version(loaded, l) || !parse_version(required, r)) return false;
+  if (l[0] != r[0]) return false;
+  if (l[1] != r[1]) return l[1] > r[1];
+  return l[2] >= r[2];
+}
+
+}  // namespace
+
+std::string sanitized_rule_name(std::string_view name) {
+  std::string out;
+  bool pending = false;
+  for (char c : name) {
+    if (isalnum(static_cast<unsigned char>(c)) || c == ':') {
+      if (pending && !out.empty()) out += '_';
+      pending = false;
+      out += c;
+    } else {
+      pending = true;
+    }
+  }
+  return out;
+}
+
+Status Engine::check_plugin_requirements(const std::vector<PluginVersion>& loaded) const {
+  for (const auto& req : s_->store.plugin_requirements()) {
+    std::vector<std::pair<std::string, std::string>> alts{{req.name, req.version}};
+    alts.insert(alts.end(), req.alternatives.begin(), req.alternatives.end());
+    bool decided = false;
+    std::string names;
+    for (auto& [name, version] : alts) {
+      if (!names.empty()) names += ", ";
+      names += name + " (>= " + version + ")";
+      if (name == "container") {
+        decided = true;
+        break;
+      }
+      auto it = std::find_if(loaded.begin(), loaded.end(), [&](const PluginVersion& p) { return p.name == name; });
+      if (it == loaded.end()) continue;
+      // The first alternative that is loaded decides.
+      if (!compatible(it->version, version))
+        return Error{"Plugin '" + name + "' version '" + it->version + "' is not compatible with required plugin version '" +
+                     version + "'"};
+      decided = true;
+      break;
+    }
+    if (!decided) return Error{"Plugin requirement not satisfied, must load one of: " + names};
+  }
+  return Status{};
 }
 
 const std::vector<RuleInfo>& Engine::rules() const { return s_->infos; }

@@ -67,7 +67,8 @@ bool is_deprecated_output_field(const std::string& out, std::string& which) {
 }  // namespace
 
 bool compile_rules(const RuleStore& store, const std::vector<SourceFields>& sources,
-                   const condition::EventTypeNames& types, const SnippetFn& snippet,
+                   const condition::EventTypeNames& types, const std::vector<ExtraOutput>& extras,
+                   const SnippetFn& snippet,
                    std::vector<CompiledRule>& out, std::vector<Diagnostic>& diags) {
   Reporter rep{diags, snippet};
   out.clear();
@@ -229,6 +230,12 @@ bool compile_rules(const RuleStore& store, const std::vector<SourceFields>& sour
       out_text.erase(p, std::string("%container.info").size());
       rep.add(Severity::Warning, "LOAD_DEPRECATED_ITEM",
               "%container.info is deprecated and has been removed from the rule output", "rule", r.name, r.loc);
+    }
+    for (const auto& x : extras) {
+      if (!x.source.empty() && x.source != r.source) continue;
+      if (!x.rule.empty() && x.rule != r.name) continue;
+      if (!std::includes(r.tags.begin(), r.tags.end(), x.tags.begin(), x.tags.end())) continue;
+      out_text += " " + x.format;
     }
     std::string dep;
     if (is_deprecated_output_field(out_text, dep))

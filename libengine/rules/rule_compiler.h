@@ -33,7 +33,8 @@ using SnippetFn = std::function<std::string(const std::string& file, uint32_t li
 
 // Returns false after recording an error; `out` is then unspecified.
 bool compile_rules(const RuleStore& store, const std::vector<SourceFields>& sources,
-                   const condition::EventTypeNames& types, const SnippetFn& snippet,
+                   const condition::EventTypeNames& types, const std::vector<ExtraOutput>& extras,
+                   const SnippetFn& snippet,
                    std::vector<CompiledRule>& out, std::vector<Diagnostic>& diags);
 
 }  // namespace vigil::engine::rules

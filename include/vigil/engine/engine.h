@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "vigil/engine/diagnostic.h"
+#include "vigil/common/result.h"
 #include "vigil/engine/priority.h"
 #include "vigil/inspect/field.h"
 
@@ -88,6 +89,21 @@ struct Alert {
   std::string to_json(bool include_output = true, bool include_output_fields = true, bool include_tags = true) const;
 };
 
+// A plugin loaded by the application, for required_plugin_versions checks.
+struct PluginVersion {
+  std::string name;
+  std::string version;
+};
+
+// Text appended to the output of matching rules (Falco's append_output): a rule qualifies when
+// its source equals `source` (if set), its name equals `rule` (if set) and it has all `tags`.
+struct ExtraOutput {
+  std::string format;
+  std::string source;
+  std::string rule;
+  std::set<std::string> tags;
+};
+
 // How a rule-name pattern is matched (Falco engine API, §A.12).
 enum class NameMatch : uint8_t { Substring, Exact, Wildcard };
 
@@ -110,6 +126,13 @@ class Engine {
   // Loads files and directories in order (a directory contributes its *.yaml/*.yml files sorted
   // by path); stops after the first file that fails.
   std::vector<LoadResult> load_paths(const std::vector<std::string>& paths);
+
+  // Appends `extra` to matching rule outputs from the next load on (§D.1).
+  void add_extra_output(ExtraOutput extra);
+
+  // Checks the required_plugin_versions of everything loaded against `loaded` (§A.4). The
+  // container plugin's fields are built into vigil, so requirements on `container` always hold.
+  Status check_plugin_requirements(const std::vector<PluginVersion>& loaded) const;
 
   // Compiled rules in evaluation (position) order.
   const std::vector<RuleInfo>& rules() const;
@@ -144,6 +167,11 @@ class Engine {
   struct State;
   std::unique_ptr<State> s_;
 };
+
+// A rule name made safe for metric labels: runs of characters other than letters, digits and ':'
+// become one '_', and trailing separators are dropped ("Testing rule 2 (CVE-2244)" ->
+// "Testing_rule_2_CVE_2244").
+std::string sanitized_rule_name(std::string_view name);
 
 // Falco exit codes: 0 ok, 1 a rules file failed to load or another fatal error.
 inline constexpr int kExitOk = 0;
