@@ -29,6 +29,8 @@ const UserTable& Inspector::users() const { return impl_->users; }
 const capture::MachineInfo* Inspector::machine() const { return impl_->machine ? &*impl_->machine : nullptr; }
 const InspectorStats& Inspector::stats() const { return impl_->stats; }
 const FieldRegistry& Inspector::fields() const { return *impl_->registry; }
+const InspectorOptions& Inspector::options() const { return impl_->options; }
+const capture::ParamResolver& Inspector::param_resolver() const { return impl_->resolver; }
 
 namespace {
 
@@ -86,6 +88,7 @@ Status Inspector::seed(const capture::CaptureMetadata& meta) {
   s.tid_to_remove = -1;
   s.users.seed(meta);
   s.machine = meta.machine;
+  s.interfaces = meta.interfaces;
   for (const auto& ti : meta.threads) {
     bool created;
     ThreadState* t = s.threads.find_or_create(ti.tid, created);

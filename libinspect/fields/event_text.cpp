@@ -1,94 +1,75 @@
-// evt.args / evt.arg text: each parameter as sysdig prints it, with fds decorated by their state.
-#include <cinttypes>
-#include <cstdio>
-
+// evt.args / evt.arg / evt.type text, rendered by libcapture's parameter formatting with this
+// inspector's state answering the resolutions (fd names, thread names, users, directories).
 #include "fields/extract_util.h"
-#include "fields/names.h"
-#include "state/inspector_impl.h"
+#include "vigil/capture/param_format.h"
 
 namespace vigil::inspect::detail {
 
-using capture::ParamType;
-using capture::ParamView;
+namespace {
 
-void render_fd(const EventContext& ctx, int64_t fd, std::string& out) {
-  out += std::to_string(fd);
-  if (fd < 0) {
-    std::string_view e = errno_name(fd);
-    if (!e.empty()) {
-      out += '(';
-      out += e;
-      out += ')';
-    }
-    return;
-  }
-  const ThreadState* t = ctx.thread();
-  const FdState* st = t ? t->files->fds.find(fd) : nullptr;
-  if (!st) return;
-  out += "(<";
-  out += st->type_char();
-  out += '>';
-  out += st->name;
-  out += ')';
+constexpr size_t kTextCapacity = 65536;
+
+capture::TextBuffer text_over(std::string& s) {
+  if (s.size() < kTextCapacity) s.resize(kTextCapacity);  // once per scratch slot
+  return capture::TextBuffer(s.data(), s.size());
 }
 
-bool render_event_arg(const EventContext& ctx, uint32_t index, std::string& out) {
-  const capture::EventView& ev = ctx.event();
-  const capture::EventInfo* info = ev.info();
-  if (!info || index >= info->params.size() || index >= ev.nparams()) return false;
-  const capture::ParamInfo& pi = info->params[index];
-  ParamView p = ev.param(index);
-  char buf[64];
-  switch (pi.type) {
-    case ParamType::Fd:
-    case ParamType::Fd32:
-      render_fd(ctx, p.as_i64(), out);
-      return true;
-    case ParamType::Errno: {
-      const int64_t v = p.as_i64();
-      out += std::to_string(v);
-      if (v < 0) {
-        std::string_view e = errno_name(v);
-        if (!e.empty()) {
-          out += '(';
-          out += e;
-          out += ')';
-        }
-      }
-      return true;
-    }
-    case ParamType::Int8: case ParamType::Int16: case ParamType::Int32: case ParamType::Int64:
-    case ParamType::Pid: case ParamType::Pid32:
-      out += std::to_string(p.as_i64());
-      return true;
-    case ParamType::CharBuf: case ParamType::FsPath: case ParamType::FsRelPath:
-      out += p.as_string();
-      return true;
-    case ParamType::ByteBuf:
-      for (uint8_t c : p.bytes()) out += (c >= 32 && c < 127) ? static_cast<char>(c) : '.';
-      return true;
-    default:
-      if (pi.format == capture::PrintFormat::Hex) {
-        std::snprintf(buf, sizeof buf, "%" PRIX64, p.as_u64());
-        out += buf;
-      } else {
-        out += std::to_string(p.as_u64());
-      }
-      return true;
-  }
+const capture::EventSchema* schema_for(const EventContext& ctx) {
+  return capture::display_schema(ctx.event(), ctx.inspector().options().display);
 }
 
-void render_event_args(const EventContext& ctx, std::string& out) {
+}  // namespace
+
+std::string_view render_event_args(const EventContext& ctx) {
   const capture::EventView& ev = ctx.event();
-  const capture::EventInfo* info = ev.info();
-  if (!info) return;
-  const uint32_t n = std::min<uint32_t>(ev.nparams(), static_cast<uint32_t>(info->params.size()));
-  for (uint32_t i = 0; i < n; ++i) {
-    if (i) out += ' ';
-    out += info->params[i].name;
-    out += '=';
-    render_event_arg(ctx, i, out);
+  const capture::EventSchema* schema = schema_for(ctx);
+  std::string& s = ctx.scratch();
+  capture::TextBuffer out = text_over(s);
+  if (!schema) return {};
+  capture::ParamContext pctx{*schema, ev.tid(), {80, &ctx.inspector().param_resolver()}};
+  capture::format_event_args(pctx, ev, (*schema)[ev.type()], out);
+  // Like sysdig, every "name=value" is followed by a space, the last one included.
+  return out.view();
+}
+
+std::string_view render_event_arg(const EventContext& ctx, std::string_view name, int64_t index, bool& found) {
+  found = false;
+  const capture::EventView& ev = ctx.event();
+  const capture::EventSchema* schema = schema_for(ctx);
+  if (!schema) return {};
+  const capture::EventInfo& info = (*schema)[ev.type()];
+  const int i = name.empty() ? static_cast<int>(index) : capture::find_param(info, name);
+  if (i < 0 || static_cast<size_t>(i) >= info.params.size() || static_cast<uint32_t>(i) >= ev.nparams()) return {};
+  const capture::ParamInfo& pi = info.params[i];
+  capture::ParamContext pctx{*schema, ev.tid(), {0, &ctx.inspector().param_resolver()}};
+  if (pi.type == capture::ParamType::FsRelPath && pi.dirfd_param >= 0 &&
+      static_cast<uint32_t>(pi.dirfd_param) < ev.nparams())
+    pctx.dirfd = ev.param(static_cast<uint32_t>(pi.dirfd_param)).as_i64();
+  std::string& s = ctx.scratch();
+  capture::TextBuffer out = text_over(s);
+  capture::FixedText<4096> resolved;
+  capture::format_param(pctx, ev.param(static_cast<uint32_t>(i)), pi, out, resolved);
+  if (!resolved.empty()) {
+    out.push_back('(');
+    out.append(resolved.view());
+    out.push_back(')');
   }
+  found = true;
+  return out.view();
+}
+
+std::string_view event_type_text(const EventContext& ctx) {
+  const capture::EventView& ev = ctx.event();
+  const capture::EventSchema* schema = schema_for(ctx);
+  if (!schema) return {};
+  return capture::event_type_name(ev, (*schema)[ev.type()]);
+}
+
+std::string_view render_raw_arg(const EventContext& ctx, const capture::ParamInfo& pi, capture::ParamView p, bool& found) {
+  std::string& s = ctx.scratch();
+  capture::TextBuffer out = text_over(s);
+  found = capture::format_param_raw(p, pi, out);
+  return out.view();
 }
 
 }  // namespace vigil::inspect::detail

@@ -92,11 +92,10 @@ bool raw_param(const EventContext& ctx, const capture::ParamInfo& pi, ParamView 
     case ParamType::ByteBuf:
       return put_bytes(out, std::string_view(reinterpret_cast<const char*>(p.data()), p.size()));
     case ParamType::SockAddr: case ParamType::SockTuple: case ParamType::FdList:
-    case ParamType::CharBufArray: case ParamType::CharBufPairArray: {
-      std::string& s = ctx.scratch();
-      s.clear();
-      render_event_arg(ctx, static_cast<uint32_t>(&pi - ctx.event().info()->params.data()), s);
-      return put_str(out, s);
+    case ParamType::CharBufArray: case ParamType::CharBufPairArray: case ParamType::Dyn: {
+      bool found;
+      std::string_view text = render_raw_arg(ctx, pi, p, found);
+      return found && put_str(out, text);
     }
     case ParamType::Double: {
       double d;
@@ -173,9 +172,10 @@ bool extract_evt(FieldId id, const FieldArg& arg, const EventContext& ctx, Field
       return put_str(out, m->hostname);
     }
     case FieldId::kEvtDir: return put_str(out, is_exit ? "<" : ">");
-    case FieldId::kEvtType:
-      if (!info) return false;
-      return put_str(out, info->name);
+    case FieldId::kEvtType: {
+      std::string_view name = event_type_text(ctx);
+      return !name.empty() && put_str(out, name);
+    }
     case FieldId::kEvtTypeIs: {
       bool match = false;
       for (uint16_t t : arg.event_ids) match |= t == ev.type();
@@ -183,24 +183,16 @@ bool extract_evt(FieldId id, const FieldArg& arg, const EventContext& ctx, Field
     }
     case FieldId::kSyscallType:
       if (!info || !(info->category & capture::kCatSyscall)) return false;
-      return put_str(out, info->name);
+      return put_str(out, event_type_text(ctx));
     case FieldId::kEvtCategory: return put_str(out, category_name(ctx));
     case FieldId::kEvtCpu: return put_i64(out, ev.cpu(), FieldType::Int16);
     case FieldId::kEvtArgs:
-    case FieldId::kEvtInfo: {
-      std::string& s = ctx.scratch();
-      s.clear();
-      render_event_args(ctx, s);
-      return put_str(out, s);
-    }
+    case FieldId::kEvtInfo:
+      return put_str(out, render_event_args(ctx));
     case FieldId::kEvtArg: {
-      if (!info) return false;
-      int idx = arg.key.empty() ? static_cast<int>(arg.number) : ev.param_index(arg.key);
-      if (idx < 0 || static_cast<uint32_t>(idx) >= ev.nparams()) return false;
-      std::string& s = ctx.scratch();
-      s.clear();
-      if (!render_event_arg(ctx, static_cast<uint32_t>(idx), s)) return false;
-      return put_str(out, s);
+      bool found;
+      std::string_view text = render_event_arg(ctx, arg.key, arg.number, found);
+      return found && put_str(out, text);
     }
     case FieldId::kEvtRawarg: {
       if (!info) return false;

@@ -72,6 +72,7 @@ bool std_fd(const ThreadState& t, int64_t num, bool name, FieldValues& out) {
 }  // namespace
 
 bool extract_proc(FieldId id, const FieldArg& arg, const EventContext& ctx, FieldValues& out) {
+  if (id == FieldId::kThreadTid) return put_i64(out, ctx.event().tid());
   const ThreadState* tp = ctx.thread();
   if (!tp) return false;
   const ThreadState& t = *tp;

@@ -71,10 +71,15 @@ std::string_view join(const EventContext& ctx, const Range& items, std::string_v
 // The syscall's return value: the first exit parameter when it is "res" or a created "fd".
 bool syscall_result(const EventContext& ctx, int64_t& res);
 
-// evt.args text (libinspect/fields/event_text.cpp).
-void render_event_args(const EventContext& ctx, std::string& out);
-// One parameter as evt.arg shows it; false when the event has no such parameter.
-bool render_event_arg(const EventContext& ctx, uint32_t index, std::string& out);
+// Event text (libinspect/fields/event_text.cpp); the views live in the context's scratch.
+// evt.args: "name=value(resolved) ..." in the display schema the inspector was set up with.
+std::string_view render_event_args(const EventContext& ctx);
+// One parameter, by name (or by index when `name` is empty), as evt.arg shows it.
+std::string_view render_event_arg(const EventContext& ctx, std::string_view name, int64_t index, bool& found);
+// evt.type: the event name, or the syscall a generic event stands for.
+std::string_view event_type_text(const EventContext& ctx);
+// The raw rendering of a parameter (evt.rawarg of sockets, fd lists, ...).
+std::string_view render_raw_arg(const EventContext& ctx, const capture::ParamInfo& pi, capture::ParamView p, bool& found);
 
 bool extract_evt(FieldId id, const FieldArg& arg, const EventContext& ctx, FieldValues& out);
 bool extract_proc(FieldId id, const FieldArg& arg, const EventContext& ctx, FieldValues& out);

@@ -38,6 +38,7 @@ EventAction action_for(const capture::EventInfo& ev) {
   }
   if (ev.direction == Direction::Enter) {
     if (n == "procexit") a.action = StateAction::ProcExit;
+    if (n == "connect") a.action = StateAction::ConnectEnter;
     return a;
   }
   auto single = [&](FdType t) {
@@ -53,6 +54,7 @@ EventAction action_for(const capture::EventInfo& ev) {
   else if (n == "bind") a.action = StateAction::Bind;
   else if (n == "connect") a.action = StateAction::Connect;
   else if (n == "accept" || n == "accept4") a.action = StateAction::Accept;
+  else if (n == "sendto" || n == "sendmsg" || n == "recvfrom" || n == "recvmsg") a.action = StateAction::SocketIo;
   else if (n == "socketpair") a.action = StateAction::SocketPair;
   else if (n == "pipe" || n == "pipe2") a.action = StateAction::Pipe;
   else if (n == "eventfd" || n == "eventfd2") single(FdType::Event);

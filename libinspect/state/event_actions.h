@@ -18,6 +18,8 @@ enum class StateAction : uint8_t {
   Socket,
   Bind,
   Connect,
+  ConnectEnter, // connect enter: the destination before the kernel acts
+  SocketIo,     // sendto/sendmsg/recvfrom/recvmsg exit: datagram peers
   Accept,
   SocketPair,
   Pipe,

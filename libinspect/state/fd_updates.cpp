@@ -1,4 +1,6 @@
 // Fd-table updates: every syscall that creates, changes or closes an fd.
+#include <algorithm>
+
 #include "state/inspector_impl.h"
 
 namespace vigil::inspect {
@@ -21,36 +23,6 @@ void copy_fd(const FdState& from, FdState& to) {
   to.fd = fd;
 }
 
-void set_tuple(FdState& fd, const capture::SockTuple& t) {
-  fd.family = t.family;
-  if (t.family == capture::kAfUnix) {
-    fd.type = FdType::UnixSock;
-    fd.unix_src = t.unix_src;
-    fd.unix_dst = t.unix_dst;
-    fd.name.assign(t.unix_path);
-    return;
-  }
-  // An IPv4-mapped IPv6 pair is an IPv4 connection.
-  static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  if (t.family == capture::kAfInet6 && std::equal(kMapped, kMapped + 12, t.src_addr.begin()) &&
-      std::equal(kMapped, kMapped + 12, t.dst_addr.begin())) {
-    fd.type = FdType::Ipv4Sock;
-    fd.family = capture::kAfInet;
-    fd.sip = {};
-    fd.dip = {};
-    std::copy(t.src_addr.begin() + 12, t.src_addr.end(), fd.sip.begin());
-    std::copy(t.dst_addr.begin() + 12, t.dst_addr.end(), fd.dip.begin());
-  } else {
-    fd.type = t.family == capture::kAfInet ? FdType::Ipv4Sock : FdType::Ipv6Sock;
-    fd.sip = t.src_addr;
-    fd.dip = t.dst_addr;
-  }
-  fd.sport = t.src_port;
-  fd.dport = t.dst_port;
-  if (fd.l4proto == L4Proto::Unknown) fd.l4proto = L4Proto::Tcp;
-  format_socket_name(fd, fd.name);
-}
-
 L4Proto l4proto_for(uint32_t type, uint32_t proto) {
   constexpr uint32_t kStream = 1, kDgram = 2, kRaw = 3;
   const uint32_t base = type & 0xff;
@@ -64,7 +36,114 @@ L4Proto l4proto_for(uint32_t type, uint32_t proto) {
   }
 }
 
+bool is_zero(const std::array<uint8_t, 16>& a, bool v6) {
+  for (size_t i = 0; i < (v6 ? 16u : 4u); ++i)
+    if (a[i]) return false;
+  return true;
+}
+
+bool is_mapped_v4(const std::array<uint8_t, 16>& a) {
+  static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  return std::equal(kMapped, kMapped + 12, a.begin());
+}
+
 }  // namespace
+
+void Inspector::Impl::infer_local_address(FdState& fd) const {
+  const bool v6 = fd.is_ipv6();
+  if (!is_zero(fd.sip, v6) && !is_zero(fd.dip, v6)) return;
+  const bool fill_source = is_zero(fd.sip, v6);
+  const std::array<uint8_t, 16>& known = fill_source ? fd.dip : fd.sip;
+  // Pick the interface address that can talk to `known`: the same address, the same subnet,
+  // else the first non-loopback one.
+  std::array<uint8_t, 16> guess{};
+  bool found = false;
+  auto kind_ok = [&](const capture::InterfaceInfo& i) {
+    const bool iv6 = i.kind == capture::InterfaceInfo::Kind::Ipv6 || i.kind == capture::InterfaceInfo::Kind::Ipv6NoLinkSpeed;
+    return iv6 == v6;
+  };
+  const size_t n = v6 ? 16 : 4;
+  for (const auto& i : interfaces) {
+    if (kind_ok(i) && std::equal(i.addr.begin(), i.addr.begin() + n, known.begin())) {
+      guess = i.addr;
+      found = true;
+      break;
+    }
+  }
+  if (!found && !v6) {
+    for (const auto& i : interfaces) {
+      if (!kind_ok(i)) continue;
+      bool same = true;
+      for (size_t b = 0; b < 4; ++b) same &= (i.addr[b] & i.netmask[b]) == (known[b] & i.netmask[b]);
+      if (same) {
+        guess = i.addr;
+        found = true;
+        break;
+      }
+    }
+  }
+  if (!found && v6) {
+    static constexpr std::array<uint8_t, 16> kLoopback6 = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    if (known == kLoopback6) {
+      guess = kLoopback6;
+      found = true;
+    }
+  }
+  if (!found) {
+    for (const auto& i : interfaces) {
+      if (!kind_ok(i)) continue;
+      const bool loopback = v6 ? (i.addr[15] == 1 && std::all_of(i.addr.begin(), i.addr.begin() + 15,
+                                                                  [](uint8_t b) { return b == 0; }))
+                               : i.addr[0] == 127;
+      if (!loopback) {
+        guess = i.addr;
+        found = true;
+        break;
+      }
+    }
+  }
+  if (std::equal(guess.begin(), guess.begin() + n, known.begin()) && fd.sport == fd.dport) return;
+  (fill_source ? fd.sip : fd.dip) = guess;
+}
+
+bool Inspector::Impl::update_tuple(FdState& fd, const capture::SockTuple& t) {
+  if (t.family == capture::kAfUnix) {
+    fd.type = FdType::UnixSock;
+    fd.family = capture::kAfUnix;
+    fd.unix_src = t.unix_src;
+    fd.unix_dst = t.unix_dst;
+    fd.name.assign(t.unix_path);
+    return true;
+  }
+  if (t.family != capture::kAfInet && t.family != capture::kAfInet6) return false;
+  std::array<uint8_t, 16> src = t.src_addr, dst = t.dst_addr;
+  bool v4 = t.family == capture::kAfInet;
+  if (!v4 && is_mapped_v4(src) && is_mapped_v4(dst)) {
+    // An IPv4-mapped pair is an IPv4 connection.
+    v4 = true;
+    src = {};
+    dst = {};
+    std::copy(t.src_addr.begin() + 12, t.src_addr.end(), src.begin());
+    std::copy(t.dst_addr.begin() + 12, t.dst_addr.end(), dst.begin());
+  }
+  const FdType type = v4 ? FdType::Ipv4Sock : FdType::Ipv6Sock;
+  if (fd.type == type) {
+    const bool same = fd.sip == src && fd.sport == t.src_port && fd.dip == dst && fd.dport == t.dst_port;
+    const bool reversed = fd.sip == dst && fd.sport == t.dst_port && fd.dip == src && fd.dport == t.src_port;
+    if (same || reversed) return false;
+  } else if (fd.type == FdType::Ipv4ServSock || fd.type == FdType::Ipv6ServSock) {
+    // A server socket used for datagrams: its bound address no longer names it.
+    fd.dip = {};
+    fd.dport = 0;
+  }
+  fd.type = type;
+  fd.family = v4 ? capture::kAfInet : capture::kAfInet6;
+  fd.sip = src;
+  fd.sport = t.src_port;
+  if (is_zero(fd.dip, !v4)) fd.dip = dst;
+  if (fd.dport == 0) fd.dport = t.dst_port;
+  return true;
+}
 
 FdState* Inspector::Impl::open_fd(ThreadState* t, int64_t fd) {
   FdState* slot = t->files->fds.open(fd, options.max_fds_per_process);
@@ -163,8 +242,68 @@ void Inspector::Impl::on_fd_event(const EventContext& ctx, ThreadState* t, const
       if (res < 0 && res != -115) return;  // EINPROGRESS still connects
       const capture::SockTuple tuple = ctx.param("tuple").as_socktuple();
       if (tuple.family == 0) return;
-      set_tuple(*slot, tuple);
-      slot->role = FdState::Role::Client;
+      const bool changed = update_tuple(*slot, tuple);
+      if (slot->is_ipv4() || slot->is_ipv6()) {
+        if (changed && slot->role == FdState::Role::Server && slot->l4proto == L4Proto::Udp) {
+          std::swap(slot->sip, slot->dip);
+          std::swap(slot->sport, slot->dport);
+        }
+        format_socket_name(*slot, slot->name);
+      }
+      if (slot->role == FdState::Role::None) slot->role = FdState::Role::Client;
+      return;
+    }
+    case StateAction::ConnectEnter: {
+      // The destination as the caller asked for it, before the kernel resolves the connection.
+      FdState* slot = fds.find(ctx.fd_num());
+      if (!slot) return;
+      const capture::SockAddr addr = ctx.param("addr").as_sockaddr();
+      if (addr.family == capture::kAfInet || addr.family == capture::kAfInet6) {
+        std::array<uint8_t, 16> ip = addr.addr;
+        bool v4 = addr.family == capture::kAfInet;
+        if (!v4 && is_mapped_v4(ip)) {
+          v4 = true;
+          ip = {};
+          std::copy(addr.addr.begin() + 12, addr.addr.end(), ip.begin());
+        }
+        slot->type = v4 ? FdType::Ipv4Sock : FdType::Ipv6Sock;
+        slot->family = v4 ? capture::kAfInet : capture::kAfInet6;
+        slot->dip = ip;
+        slot->dport = addr.port;
+      } else if (addr.family == capture::kAfUnix) {
+        slot->name.assign(addr.unix_path);
+      }
+      return;
+    }
+    case StateAction::SocketIo: {
+      // Datagram sockets learn their peers from sendto/recvfrom tuples.
+      int64_t res = ctx.param("res").as_i64();
+      FdState* slot = fds.find(ctx.fd_num());
+      if (res < 0 || !slot) return;
+      if (!(slot->is_ipv4() || slot->is_ipv6() || slot->type == FdType::UnixSock)) return;
+      if (!slot->name.empty() && slot->l4proto == L4Proto::Tcp && slot->role != FdState::Role::None) return;
+      ParamView tp = ctx.param("tuple");
+      if (tp.empty() && ctx.enter_event()) tp = ctx.enter_event()->param("tuple");
+      const capture::SockTuple tuple = tp.as_socktuple();
+      if (tuple.family == 0 || !update_tuple(*slot, tuple)) return;
+      if (slot->type == FdType::UnixSock) return;
+      if (slot->l4proto == L4Proto::Unknown) slot->l4proto = L4Proto::Udp;
+      infer_local_address(*slot);
+      const bool incoming = ctx.event().info() && (ctx.event().info()->flags & capture::kReadsFromFd);
+      if (slot->role == FdState::Role::None) {
+        // A process that listens on the peer port is the server; otherwise a client.
+        bool owns_port = false;
+        fds.for_each([&](const FdState& other) {
+          owns_port |= (other.type == FdType::Ipv4ServSock || other.type == FdType::Ipv6ServSock) && other.dport == slot->dport;
+        });
+        slot->role = owns_port ? FdState::Role::Server : FdState::Role::Client;
+      }
+      // Received tuples name the peer first; keep client -> server order.
+      if (slot->role == (incoming ? FdState::Role::Client : FdState::Role::Server)) {
+        std::swap(slot->sip, slot->dip);
+        std::swap(slot->sport, slot->dport);
+      }
+      format_socket_name(*slot, slot->name);
       return;
     }
     case StateAction::Accept: {
@@ -174,7 +313,9 @@ void Inspector::Impl::on_fd_event(const EventContext& ctx, ThreadState* t, const
       FdState* slot = open_fd(t, fd);
       if (!slot) return;
       if (tuple.family != 0) {
-        set_tuple(*slot, tuple);
+        update_tuple(*slot, tuple);
+        slot->l4proto = L4Proto::Tcp;
+        if (slot->is_ipv4() || slot->is_ipv6()) format_socket_name(*slot, slot->name);
       } else {
         slot->type = FdType::Unknown;
       }

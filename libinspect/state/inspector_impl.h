@@ -25,13 +25,32 @@ struct EnterEventCopy {
   }
 };
 
+// ParamResolver over the inspector's tables.
+class StateParamResolver final : public capture::ParamResolver {
+ public:
+  explicit StateParamResolver(const ThreadTable& threads, const UserTable& users) : threads_(threads), users_(users) {}
+  bool fd_name(int64_t tid, int64_t fd, capture::TextBuffer& out) const override;
+  char fd_type_char(int64_t tid, int64_t fd) const override;
+  bool thread_comm(int64_t tid, capture::TextBuffer& out) const override;
+  bool user_name(int64_t tid, uint32_t uid, capture::TextBuffer& out) const override;
+  bool group_name(int64_t tid, uint32_t gid, capture::TextBuffer& out) const override;
+  bool base_dir(int64_t tid, int64_t dirfd, capture::TextBuffer& out) const override;
+
+ private:
+  const FdState* find_fd(int64_t tid, int64_t fd) const;
+  const ThreadTable& threads_;
+  const UserTable& users_;
+};
+
 struct Inspector::Impl {
-  explicit Impl(InspectorOptions opts) : options(opts), threads(opts.max_threads) {}
+  explicit Impl(InspectorOptions opts) : options(opts), threads(opts.max_threads), resolver(threads, users) {}
 
   InspectorOptions options;
   ThreadTable threads;
   UserTable users;
+  StateParamResolver resolver;
   std::optional<capture::MachineInfo> machine;
+  std::vector<capture::InterfaceInfo> interfaces;
   InspectorStats stats;
   std::unique_ptr<FieldRegistry> registry;
   std::unordered_map<int64_t, EnterEventCopy> enter_events;
@@ -64,6 +83,11 @@ struct Inspector::Impl {
   // Fd-level updates (fd_updates.cpp).
   void on_fd_event(const EventContext& ctx, ThreadState* t, const detail::EventAction& action);
   FdState* open_fd(ThreadState* t, int64_t fd);
+  // Applies a socket tuple seen on a connected or datagram socket (libsinsp's rules: the local
+  // end always, the peer only while unknown; unspecified local addresses guessed from the
+  // interfaces). Returns whether anything changed.
+  bool update_tuple(FdState& fd, const capture::SockTuple& tuple);
+  void infer_local_address(FdState& fd) const;
 };
 
 // Joins `path` to `base` (a directory) unless it is absolute, then removes "." and ".." parts and

@@ -11,9 +11,11 @@ TEST_CASE("dev dump", "[.dev]") {
   vigil::test::use_utc();
   const char* cap = std::getenv("CAP");
   const char* fmt_text = std::getenv("FMT");
-  vigil::inspect::Inspector inspector;
+  vigil::inspect::InspectorOptions opts;
+  opts.display = vigil::capture::DisplaySchema::Sysdig029;
+  vigil::inspect::Inspector inspector(opts);
   auto fmt = vigil::inspect::Formatter::compile(
-      fmt_text ? fmt_text : "%evt.num %evt.outputtime %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.info",
+      fmt_text ? fmt_text : "*%evt.num %evt.outputtime %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.info",
       inspector.fields());
   REQUIRE(fmt.ok());
   std::string line;

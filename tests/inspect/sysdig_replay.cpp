@@ -36,6 +36,7 @@ ReplayResult replay_like_sysdig(const std::string& path, inspect::Inspector& ins
   }
   const size_t known_to_sysdig = capture::EventSchema::libs_0_29().size();
   uint64_t num = 0;
+  bool seen_non_container = false;
   std::vector<uint32_t> offsets;
   capture::EventView ev;
   while ((*reader)->next(ev) == capture::NextStatus::Event) {
@@ -53,7 +54,13 @@ ReplayResult replay_like_sysdig(const std::string& path, inspect::Inspector& ins
     offsets[ev.nparams()] = end;
     capture::EventView renumbered(base, offsets.data(), ev.cpu(), ev.dump_flags(), num, ev.info());
     const inspect::EventContext& ctx = inspector.process(renumbered);
-    const bool internal = ev.info() && (ev.info()->category & capture::kCatInternal);
+    // Visibility follows the 2022 table, as sysdig sees it.
+    const capture::EventInfo& old_info = capture::EventSchema::libs_0_29()[ev.type()];
+    const bool container = old_info.name == "container";
+    // Container events before the first other event are consumed while opening the file.
+    if (container && !seen_non_container) continue;
+    seen_non_container = seen_non_container || !container;
+    const bool internal = (old_info.category & capture::kCatInternal) != 0;
     if (internal || (ev.dump_flags() & capture::kDumpStateOnly)) continue;
     ++result.shown;
     visit(ctx);

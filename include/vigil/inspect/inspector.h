@@ -25,6 +25,7 @@
 #include <string_view>
 
 #include "vigil/capture/event.h"
+#include "vigil/capture/event_format.h"
 #include "vigil/capture/metadata.h"
 #include "vigil/common/result.h"
 #include "vigil/inspect/fd_table.h"
@@ -40,6 +41,9 @@ struct InspectorOptions {
   size_t max_threads = 131072;          // threads past this are refused (counted)
   size_t max_fds_per_process = 65536;   // fds past this are refused (counted)
   size_t max_enter_event_bytes = 65536; // raw mode: larger enter events are not remembered
+  // Which event table names and renders parameters in evt.args/evt.arg: the newest one, or the
+  // 2022 one of sysdig 0.29.3 (for raw-mode output that matches sysdig's).
+  capture::DisplaySchema display = capture::DisplaySchema::Newest;
 };
 
 // Everything the inspector had to ignore or guess. Nothing is dropped silently.
@@ -105,6 +109,10 @@ class Inspector {
   const UserTable& users() const;
   const capture::MachineInfo* machine() const;  // nullptr when the metadata had none
   const InspectorStats& stats() const;
+  const InspectorOptions& options() const;
+  // Resolves fd names, thread names, users and directories for parameter rendering
+  // (capture::format_param) from this inspector's state.
+  const capture::ParamResolver& param_resolver() const;
   // The registry whose fields extract from this inspector's contexts (shared, immutable).
   const FieldRegistry& fields() const;
 
