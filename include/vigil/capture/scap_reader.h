@@ -9,6 +9,10 @@
 //    syscall, like current Falco.
 //  * Raw: every record as stored, in file order (what sysdig 0.29.3 shows with -D).
 //
+// Errors name the file and the offset, in the decompressed stream, of the faulty block; every
+// event before the fault is delivered before next() returns Failed. Records with event ids the
+// newest schema does not know are skipped and counted in stats().skipped_unknown.
+//
 // One thread at a time.
 #pragma once
 
@@ -23,6 +27,10 @@ enum class ReadMode : uint8_t { Normalized, Raw };
 
 struct ReaderOptions {
   ReadMode mode = ReadMode::Normalized;
+  // Largest block accepted, in bytes. Blocks are parsed whole in memory; LARGE event blocks
+  // (§10.1) and metadata blocks may legitimately exceed 64 KiB, but a corrupt or hostile length
+  // must not make the reader allocate without bound.
+  uint32_t max_block_size = 64u << 20;
 };
 
 class ScapReader final : public EventSource {

@@ -1,8 +1,20 @@
 // Writes .scap capture files that the falcosecurity tools read.
 //
-// Newest format (default): file version 1.2, newest block layouts, events as given. The
-// Sysdig029 mode writes what sysdig 0.29.3 (Debian 12) can read (scap-format.md §19): 2022 event
-// layouts with enter/exit pairs per thread, 2022 metadata tails, no SHB options.
+// Newest format (default): file version 1.2, newest block layouts (MI, IL_V2, UL_V2, PL_V9 with
+// the full tail, one FDL_V2 per process), then every event record byte for byte as given, in an
+// EV_V2 block, an EVF_V2 block when it has dump flags, or their _LARGE variants when the event
+// type has EF_LARGE_PAYLOAD or the block would exceed 64 KiB.
+//
+// The Sysdig029 mode writes what sysdig 0.29.3 (Debian 12) reads and prints correctly
+// (scap-format.md §19.3): every event in its 2022 id and parameter layout, the enter event of
+// each syscall restored in front of its exit when the exit carries the enter's parameters (as
+// the newest drivers and a normalized read produce them), newer ids that sysdig reported under an
+// older id mapped to it (accept4 -> `accept`, dup2/dup3 -> `dup`, ...), and the rest skipped
+// and counted (sysdig would not see them). Metadata keeps only what the 2022 reader parses:
+// PL_V9 tail of at most 29 bytes, fd types 1-16. Files in this mode read correctly with the
+// newest libs too (§15).
+//
+// Files are written with mode 0600, never through a symlink, plain or gzip-compressed.
 //
 // One thread at a time.
 #pragma once
@@ -32,13 +44,22 @@ class ScapWriter {
   ScapWriter(const ScapWriter&) = delete;
   ScapWriter& operator=(const ScapWriter&) = delete;
 
-  // Must come before the first event of the section.
+  // At most once, and before the first event: readers fail on metadata after an event (§1).
   Status write_metadata(const CaptureMetadata& metadata);
+  // Writes one event (Sysdig029: zero, one or two records, see above). No allocation in steady
+  // state. A file must get at least one event to be readable (§1).
   Status write_event(const EventView& event);
   // Flushes and closes; further writes fail. Called by the destructor if not called.
   Status close();
 
+  // Event records written, including restored enter events.
   uint64_t events_written() const;
+  // Sysdig029: events dropped because sysdig 0.29.3 has no event id for them.
+  uint64_t events_skipped() const;
+  // Sysdig029: enter events restored in front of their exit event.
+  uint64_t enter_events_added() const;
+  // Bytes of the uncompressed stream written so far.
+  uint64_t bytes_written() const;
 
   struct Impl;
 

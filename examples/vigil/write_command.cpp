@@ -1,0 +1,61 @@
+// vigil -e IN -w OUT [--sysdig-compat] [-z] [--raw]
+#include <cinttypes>
+#include <cstdio>
+
+#include "commands.h"
+#include "source_report.h"
+#include "vigil/capture/scap_reader.h"
+#include "vigil/capture/scap_writer.h"
+
+namespace vigil::cli {
+
+int run_write(const CliOptions& options) {
+  capture::ReaderOptions ropts;
+  ropts.mode = options.raw ? capture::ReadMode::Raw : capture::ReadMode::Normalized;
+  auto reader = capture::ScapReader::open(options.input, ropts);
+  if (!reader) {
+    std::fprintf(stderr, "vigil: %s\n", reader.error().to_string().c_str());
+    return 1;
+  }
+  capture::WriterOptions wopts;
+  wopts.format = options.sysdig_compat ? capture::WriteFormat::Sysdig029 : capture::WriteFormat::Newest;
+  wopts.compress = options.compress;
+  auto writer = capture::ScapWriter::create(options.output, wopts);
+  if (!writer) {
+    std::fprintf(stderr, "vigil: %s\n", writer.error().to_string().c_str());
+    return 1;
+  }
+  capture::EventSource& source = **reader;
+  if (Status st = (*writer)->write_metadata(source.metadata()); !st.ok()) {
+    std::fprintf(stderr, "vigil: %s\n", st.error().to_string().c_str());
+    return 1;
+  }
+  const uint32_t first_generation = source.metadata_generation();
+  uint32_t sections_merged = 0;
+  uint32_t generation = first_generation;
+
+  capture::EventView event;
+  capture::NextStatus status;
+  while ((status = source.next(event)) == capture::NextStatus::Event) {
+    if (source.metadata_generation() != generation) {
+      // One output section: later sections' events follow, their metadata cannot.
+      generation = source.metadata_generation();
+      ++sections_merged;
+    }
+    if (Status st = (*writer)->write_event(event); !st.ok()) {
+      std::fprintf(stderr, "vigil: %s\n", st.error().to_string().c_str());
+      return 1;
+    }
+  }
+  const int code = report_source_end(source, status, options.input);
+  if (Status st = (*writer)->close(); !st.ok()) {
+    std::fprintf(stderr, "vigil: %s\n", st.error().to_string().c_str());
+    return 1;
+  }
+  if (sections_merged != 0)
+    std::fprintf(stderr, "vigil: %s: %u later sections merged into one; their metadata was not written\n",
+                 options.input.c_str(), sections_merged);
+  return code;
+}
+
+}  // namespace vigil::cli
