@@ -245,7 +245,16 @@ bool compile_rules(const RuleStore& store, const std::vector<SourceFields>& sour
     cr.output = std::make_unique<output::OutputFormat>();
     std::string oerr;
     bool unknown = false;
-    if (!cr.output->compile(out_text, *src->fields, oerr, unknown)) {
+    auto transformers = [&compiler](const std::string& expr, std::string& terr) -> eval::SourcePtr {
+      condition::Operand o;
+      condition::ParseError perr;
+      if (!condition::parse_operand(expr, o, perr)) {
+        terr = perr.message;
+        return nullptr;
+      }
+      return compiler.compile_value(o, terr);
+    };
+    if (!cr.output->compile(out_text, *src->fields, oerr, unknown, transformers)) {
       if (unknown && r.skip_if_unknown_filter) {
         rep.add(Severity::Warning, "LOAD_UNKNOWN_FILTER", "Rule has been skipped: " + oerr, "rule", r.name, r.loc);
         continue;
