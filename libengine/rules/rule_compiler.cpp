@@ -64,6 +64,19 @@ bool is_deprecated_output_field(const std::string& out, std::string& which) {
   return false;
 }
 
+// Depth of a tree, without recursion (the tree may come from hostile macro nesting).
+size_t tree_depth(const condition::Expr& root) {
+  size_t max = 0;
+  std::vector<std::pair<const condition::Expr*, size_t>> stack{{&root, 1}};
+  while (!stack.empty()) {
+    auto [e, d] = stack.back();
+    stack.pop_back();
+    max = std::max(max, d);
+    for (auto& c : e->children) stack.emplace_back(&c, d + 1);
+  }
+  return max;
+}
+
 }  // namespace
 
 bool compile_rules(const RuleStore& store, const std::vector<SourceFields>& sources,
@@ -190,6 +203,14 @@ bool compile_rules(const RuleStore& store, const std::vector<SourceFields>& sour
     condition::ExpandError xerr;
     if (!expander.expand_rule(ast, xerr)) {
       rep.add(Severity::Error, "LOAD_ERR_VALIDATE", xerr.message, "rule", r.name, loc_of(xerr.offset), &r.condition);
+      return false;
+    }
+    // Later passes recurse over the tree: bound the depth that macro inlining can build up.
+    if (tree_depth(ast) > 2 * condition::kMaxNestingDepth) {
+      rep.add(Severity::Error, "LOAD_ERR_COMPILE_CONDITION",
+              "condition nesting exceeds " + std::to_string(2 * condition::kMaxNestingDepth) +
+                  " levels after macro expansion",
+              "rule", r.name, r.cond_loc.loc, &r.condition);
       return false;
     }
     std::vector<condition::CompileMessage> msgs;
