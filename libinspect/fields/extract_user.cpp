@@ -8,7 +8,7 @@ bool extract_user(FieldId id, const FieldArg&, const EventContext& ctx, FieldVal
   if (!t) return false;
   const UserTable& users = ctx.inspector().users();
   switch (id) {
-    case FieldId::kUserUid: return t->uid != 0xFFFFFFFFu && put_u64(out, t->uid, FieldType::Uint32);
+    case FieldId::kUserUid: return put_u64(out, t->uid, FieldType::Uint32);
     case FieldId::kUserName:
     case FieldId::kUserHomedir:
     case FieldId::kUserShell: {
@@ -24,7 +24,7 @@ bool extract_user(FieldId id, const FieldArg&, const EventContext& ctx, FieldVal
       const capture::UserInfo* u = users.user(t->loginuid);
       return u && put_str(out, u->name);
     }
-    case FieldId::kGroupGid: return t->gid != 0xFFFFFFFFu && put_u64(out, t->gid, FieldType::Uint32);
+    case FieldId::kGroupGid: return put_u64(out, t->gid, FieldType::Uint32);
     case FieldId::kGroupName: {
       const capture::GroupInfo* g = users.group(t->gid);
       return g && put_str(out, g->name);

@@ -72,6 +72,7 @@ struct Inspector::Impl {
   ThreadState* thread_for(const capture::EventView& ev);
   void update(EventContext& ctx, ThreadState* t, const detail::EventAction& action);
   void remove_thread(int64_t tid);
+  void update_memory(const EventContext& ctx, ThreadState* t);
 
   // Process-level updates (process_updates.cpp).
   void on_clone(const EventContext& ctx, ThreadState* t);

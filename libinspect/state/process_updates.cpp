@@ -110,6 +110,11 @@ void Inspector::Impl::on_clone(const EventContext& ctx, ThreadState* caller) {
       if (ParamView p = ctx.param("vpid"); !p.empty()) child->vpid = p.as_i64();
       return;
     }
+    if (child->placeholder) {
+      child->placeholder = false;
+      child->comm.clear();
+      child->exe.clear();
+    }
     child->pid = ctx.param("pid").as_i64();
     child->ptid = ctx.param("ptid").as_i64();
     child->flags = flags | kClInverted;
@@ -130,7 +135,9 @@ void Inspector::Impl::on_clone(const EventContext& ctx, ThreadState* caller) {
   }
 
   // Parent side: `caller` made child `res`. It carries the caller's own snapshot too.
-  if (caller->pid < 0) {
+  if (caller->placeholder) {
+    caller->placeholder = false;
+    caller->comm.clear();
     caller->pid = ctx.param("pid").as_i64();
     caller->ptid = ctx.param("ptid").as_i64();
     apply_process_snapshot(ctx, *caller);
@@ -173,6 +180,7 @@ void Inspector::Impl::on_clone(const EventContext& ctx, ThreadState* caller) {
 void Inspector::Impl::on_execve(const EventContext& ctx, ThreadState* t) {
   if (ctx.param("res").as_i64() < 0) return;
   // A successful exec: the snapshot describes the new program.
+  t->placeholder = false;
   t->comm.clear();
   apply_process_snapshot(ctx, *t);
   if (ParamView p = ctx.param("pid"); !p.empty()) t->pid = p.as_i64();

@@ -70,7 +70,9 @@ class EventContext {
   // Parameter `name` of this syscall: from the event itself, else from its enter event.
   capture::ParamView param(std::string_view name) const;
   const ThreadState* thread() const { return thread_; }
-  // The fd the event works on (-1 when none) and its state (nullptr when unknown).
+  // Whether the event creates, uses or closes an fd (fd.* fields exist only then), the fd it
+  // works on (-1 when unknown) and its state (nullptr when unknown).
+  bool has_fd() const { return has_fd_; }
   int64_t fd_num() const { return fd_num_; }
   const FdState* fd() const { return fd_; }
   const Inspector& inspector() const { return *inspector_; }
@@ -86,6 +88,7 @@ class EventContext {
   const ThreadState* thread_ = nullptr;
   const FdState* fd_ = nullptr;
   int64_t fd_num_ = -1;
+  bool has_fd_ = false;
   const Inspector* inspector_ = nullptr;
   uint64_t first_ts_ = 0;
   uint64_t prev_ts_ = 0;
@@ -108,6 +111,8 @@ class Inspector {
   const ThreadTable& threads() const;
   const UserTable& users() const;
   const capture::MachineInfo* machine() const;  // nullptr when the metadata had none
+  // The machine's network interfaces (from the metadata): which socket ends are local.
+  const std::vector<capture::InterfaceInfo>& interfaces() const;
   const InspectorStats& stats() const;
   const InspectorOptions& options() const;
   // Resolves fd names, thread names, users and directories for parameter rendering
