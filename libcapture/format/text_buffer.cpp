@@ -9,6 +9,7 @@ namespace vigil::capture {
 
 void TextBuffer::append(std::string_view s) {
   size_t n = s.size();
+  if (n == 0) return;  // an empty view may have no data pointer at all
   if (n > capacity_ - size_) {
     n = capacity_ - size_;
     truncated_ = true;
