@@ -30,6 +30,27 @@ const capture::MachineInfo* Inspector::machine() const { return impl_->machine ?
 const InspectorStats& Inspector::stats() const { return impl_->stats; }
 const FieldRegistry& Inspector::fields() const { return *impl_->registry; }
 const std::vector<capture::InterfaceInfo>& Inspector::interfaces() const { return impl_->interfaces; }
+const ContainerMetadata& Inspector::container(const ContainerMatch& match) const {
+  auto it = impl_->containers.find(match.id);
+  if (it == impl_->containers.end()) it = impl_->containers.emplace(match.id, impl_->container_provider().lookup(match)).first;
+  return it->second;
+}
+
+void Inspector::Impl::on_container_event(const capture::EventView& ev) {
+  // The JSON parameter of container events (the legacy 4-field layout is not parsed).
+  for (uint32_t i = 0; i < ev.nparams(); ++i) {
+    if (!ev.info() || i >= ev.info()->params.size() || ev.info()->params[i].name != "json") continue;
+    auto meta = container_metadata_from_json(ev.param(i).as_string());
+    if (!meta.ok()) {
+      ++stats.malformed_events;
+      return;
+    }
+    containers.erase(meta->id);
+    container_table.put(std::move(meta.value()));
+    return;
+  }
+}
+
 const InspectorOptions& Inspector::options() const { return impl_->options; }
 const capture::ParamResolver& Inspector::param_resolver() const { return impl_->resolver; }
 
@@ -87,6 +108,7 @@ Status Inspector::seed(const capture::CaptureMetadata& meta) {
   s.enter_events.clear();
   s.fds_to_close.clear();
   s.tid_to_remove = -1;
+  s.containers.clear();
   s.users.seed(meta);
   s.machine = meta.machine;
   s.interfaces = meta.interfaces;
@@ -133,6 +155,7 @@ Status Inspector::seed(const capture::CaptureMetadata& meta) {
     t->exe_lower_layer = ti.exe_lower_layer;
     t->exe_from_memfd = ti.exe_from_memfd;
     t->pidns_init_start_ts = ti.pidns_init_start_ts;
+    t->container = container_from_cgroups(t->cgroups);
     t->files->cwd = ti.cwd;
     if (t->files->cwd.empty() || t->files->cwd.back() != '/') t->files->cwd += '/';
     if (created) ++s.stats.threads_created;
@@ -326,6 +349,7 @@ const EventContext& Inspector::process(const EventView& ev) {
     }
   }
 
+  if (ev.info() && ev.info()->name == "container") s.on_container_event(ev);
   ctx.thread_ = t;
   if (t) {
     s.update(ctx, t, action);

@@ -64,6 +64,15 @@ struct Inspector::Impl {
   };
   std::vector<PendingClose> fds_to_close;
 
+  // Containers: the capture's container events feed `container_table`, which falls back to the
+  // cgroup facts; lookups are cached by id.
+  ContainerMetadataTable container_table;
+  mutable std::unordered_map<std::string, ContainerMetadata> containers;
+  const ContainerMetadataProvider& container_provider() const {
+    return options.container_provider ? *options.container_provider : container_table;
+  }
+  void on_container_event(const capture::EventView& ev);
+
   uint64_t first_ts = 0;
   uint64_t prev_ts = 0;
 

@@ -34,7 +34,10 @@ void apply_process_snapshot(const EventContext& ctx, ThreadState& t) {
   if (ParamView p = ctx.param("vm_size"); !p.empty()) t.vmsize_kb = p.as_u32();
   if (ParamView p = ctx.param("vm_rss"); !p.empty()) t.vmrss_kb = p.as_u32();
   if (ParamView p = ctx.param("vm_swap"); !p.empty()) t.vmswap_kb = p.as_u32();
-  if (ParamView p = ctx.param("cgroups"); !p.empty()) split_nul_list(p, t.cgroups);
+  if (ParamView p = ctx.param("cgroups"); !p.empty()) {
+    split_nul_list(p, t.cgroups);
+    t.container = container_from_cgroups(t.cgroups);
+  }
 }
 
 void copy_process_fields(const ThreadState& from, ThreadState& to) {
@@ -64,6 +67,7 @@ void copy_process_fields(const ThreadState& from, ThreadState& to) {
   to.exe_lower_layer = from.exe_lower_layer;
   to.exe_from_memfd = from.exe_from_memfd;
   to.pidns_init_start_ts = from.pidns_init_start_ts;
+  to.container = from.container;
 }
 
 // A child process gets a copy of its parent's fds and cwd; a thread (or CLONE_FILES) shares them.

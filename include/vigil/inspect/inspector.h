@@ -30,6 +30,7 @@
 #include "vigil/common/result.h"
 #include "vigil/inspect/fd_table.h"
 #include "vigil/inspect/field.h"
+#include "vigil/inspect/metadata_provider.h"
 #include "vigil/inspect/thread_table.h"
 #include "vigil/inspect/user_table.h"
 
@@ -44,6 +45,9 @@ struct InspectorOptions {
   // Which event table names and renders parameters in evt.args/evt.arg: the newest one, or the
   // 2022 one of sysdig 0.29.3 (for raw-mode output that matches sysdig's).
   capture::DisplaySchema display = capture::DisplaySchema::Newest;
+  // Container names, images, labels... beyond what cgroups tell. nullptr: what the capture's
+  // container events said, else only the cgroup facts. Must outlive the inspector.
+  const ContainerMetadataProvider* container_provider = nullptr;
 };
 
 // Everything the inspector had to ignore or guess. Nothing is dropped silently.
@@ -115,6 +119,8 @@ class Inspector {
   const std::vector<capture::InterfaceInfo>& interfaces() const;
   const InspectorStats& stats() const;
   const InspectorOptions& options() const;
+  // Metadata of the container with this short id (cached per id; "host" for the host).
+  const ContainerMetadata& container(const ContainerMatch& match) const;
   // Resolves fd names, thread names, users and directories for parameter rendering
   // (capture::format_param) from this inspector's state.
   const capture::ParamResolver& param_resolver() const;

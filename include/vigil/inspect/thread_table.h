@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "vigil/inspect/container.h"
 #include "vigil/inspect/fd_table.h"
 
 namespace vigil::inspect {
@@ -61,6 +62,7 @@ struct ThreadState {
   // libsinsp) until a clone or execve tells us more.
   bool placeholder = false;
   std::shared_ptr<ProcessFiles> files;  // never null
+  ContainerMatch container;           // from the cgroups; the host when none matches
 
   bool is_main_thread() const { return tid == pid; }
 };
