@@ -99,7 +99,7 @@ bool extract_container(FieldId id, const FieldArg& arg, const EventContext& ctx,
     case FieldId::kContainerImageTag: return opt_str(m.image_tag, out);
     case FieldId::kContainerImageDigest: return opt_str(m.image_digest, out);
     case FieldId::kContainerIp: return opt_str(m.ip, out);
-    case FieldId::kContainerPrivileged: return opt_bool(m.privileged, out);
+    case FieldId::kContainerPrivileged: return !match.is_host() && opt_bool(m.privileged, out);
     case FieldId::kContainerHostPid: return opt_bool(m.host_pid, out);
     case FieldId::kContainerHostNetwork: return opt_bool(m.host_network, out);
     case FieldId::kContainerHostIpc: return opt_bool(m.host_ipc, out);

@@ -22,6 +22,7 @@ ThreadState* ThreadTable::find_or_create(int64_t tid, bool& created) {
   ThreadState& t = threads_[tid];
   t.tid = tid;
   t.files = std::make_shared<ProcessFiles>();
+  t.container.id = t.container.full_id = std::string(kHostContainerId);
   created = true;
   return &t;
 }

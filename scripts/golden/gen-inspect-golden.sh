@@ -34,6 +34,7 @@ fields=(
   fd.cport fd.sport fd.lport fd.rport fd.l4proto fd.sockfamily fd.is_server
   fdlist.nums fdlist.names
   user.uid user.name user.homedir user.shell group.gid group.name
+  container.id container.name container.type container.image container.privileged
 )
 
 for cap in "${captures[@]}"; do
