@@ -1,6 +1,7 @@
 #include "vigil/capture/event_format.h"
 
 #include <cinttypes>
+#include <cstdlib>
 #include <ctime>
 
 namespace vigil::capture {
@@ -100,7 +101,17 @@ Result<EventFormat> EventFormat::parse(std::string_view format) {
     }
     Token token{Field::Literal, {}};
     bool known = false;
-    if (name.starts_with(kArgPrefix) && name.size() > kArgPrefix.size()) {
+    // %evt.arg[N] / %evt.rawarg[N]: the parameter at position N.
+    if ((name == "evt.arg" || name == "evt.rawarg") && i < format.size() && format[i] == '[') {
+      const size_t close = format.find(']', i);
+      const std::string_view digits = close == std::string_view::npos ? "" : format.substr(i + 1, close - i - 1);
+      if (!digits.empty() && digits.size() <= 3 && digits.find_first_not_of("0123456789") == std::string_view::npos) {
+        token = {name == "evt.arg" ? Field::Arg : Field::RawArg, std::string(digits)};
+        token.by_index = true;
+        known = true;
+        i = close + 1;
+      }
+    } else if (name.starts_with(kArgPrefix) && name.size() > kArgPrefix.size()) {
       token = {Field::Arg, std::string(name.substr(kArgPrefix.size()))};
       known = true;
     } else if (name.starts_with(kRawArgPrefix) && name.size() > kRawArgPrefix.size()) {
@@ -161,7 +172,11 @@ bool EventFormat::render(const EventView& event, const RenderOptions& options, T
         break;
       case Field::Arg:
       case Field::RawArg: {
-        const int index = info ? find_param(*info, t.text) : -1;
+        const int index = !info ? -1 : t.by_index ? std::atoi(t.text.c_str()) : find_param(*info, t.text);
+        if (info && index >= static_cast<int>(info->params.size())) {
+          present = false;
+          break;
+        }
         if (index < 0 || static_cast<uint32_t>(index) >= event.nparams()) {
           present = false;
           break;

@@ -56,6 +56,9 @@ TEST_CASE("A line needs every field unless the format starts with a star") {
   CHECK(render("*%evt.num %evt.res", close_e) == "42 <NA>");
   CHECK(render("%evt.num %evt.arg.fd %evt.rawarg.fd", close_e) == "42 3 3");
   CHECK(render("%evt.num %evt.arg.name", close_e) == "<no line>");
+  CHECK(render("%evt.arg[0]|%evt.rawarg[0]", close_e) == "3|3");
+  CHECK(render("%evt.arg[1]", close_e) == "<no line>");
+  CHECK_FALSE(EventFormat::parse("%evt.arg[x]").ok());
   // Without a resolver nothing knows the process name.
   CHECK(render("%proc.name", close_e) == "<no line>");
   CHECK(render(kDefaultEventFormat, close_e).ends_with(" 3 <NA> (1) > close fd=3 "));

@@ -113,6 +113,21 @@ TEST_CASE("a zero-length file is rejected with a clear error") {
   check_open_fails({}, 0, "empty file");
 }
 
+TEST_CASE("a missing file or a directory is reported without a byte offset") {
+  const std::string missing = temp_dir() + "/no-such.scap";
+  auto r = ScapReader::open(missing);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().file == missing);
+  CHECK_FALSE(r.error().byte_offset.has_value());
+  CHECK_THAT(r.error().message, Catch::Contains("No such file"));
+
+  const std::string dir = temp_dir();
+  r = ScapReader::open(dir);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().file == dir);
+  CHECK_THAT(r.error().message, Catch::Contains("directory"));
+}
+
 TEST_CASE("a file cut inside an event block delivers every earlier event, then names the block") {
   auto bytes = capture_bytes("cat_write.scap");
   const auto blocks = block_index(bytes);
@@ -225,4 +240,14 @@ TEST_CASE("a v1 event whose lengths match no parameter count stops reading at it
   const BlockRef target = blocks[nth_event_block(blocks, 20)];  // a procinfo: two u64 params
   put_u16(bytes, target.offset + 10 + 22, 4);                   // first length 8 -> 4
   check_fails_after(write_temp("v1.scap", bytes), 20, target.offset, "corrupted v1 event");
+}
+
+TEST_CASE("a wrong event-block trailer is ignored, as both reference readers do") {
+  auto bytes = capture_bytes("sample.scap");
+  const auto blocks = block_index(bytes);
+  const BlockRef target = blocks[nth_event_block(blocks, 12)];
+  put_u32(bytes, target.offset + target.length - 4, 0xBADBAD);
+  auto out = read_all(write_temp("trailer.scap", bytes));
+  CHECK(out.last == NextStatus::EndOfStream);
+  CHECK(out.events.size() == 572);
 }

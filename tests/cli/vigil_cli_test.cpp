@@ -192,3 +192,15 @@ TEST_CASE("vigil never prints state-only events, in any mode") {
     CHECK(r.out == "1 close SUCCESS\n");
   }
 }
+
+TEST_CASE("vigil accepts attached short-option values and --long=value forms") {
+  const std::string input = capture_path("connect_localhost.scap");
+  const Run separate = run(vigil_bin() + " -e " + input + " --raw -p '%evt.num %evt.arg.tuple'");
+  const Run attached = run(vigil_bin() + " -e" + input + " --raw '-p%evt.num %evt.arg.tuple'");
+  CHECK(separate.status == 0);
+  CHECK(attached.out == separate.out);
+  CHECK(run(vigil_bin() + " --raw=yes -e " + input + " --print", true).status == 2);
+  const Run version = run(vigil_bin() + " --version");
+  CHECK(version.status == 0);
+  CHECK(version.out.rfind("vigil ", 0) == 0);
+}

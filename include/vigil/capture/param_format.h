@@ -34,7 +34,13 @@ class TextBuffer {
 
   void clear() { size_ = 0; truncated_ = false; }
   void append(std::string_view s);
-  void push_back(char c);
+  void push_back(char c) {
+    if (size_ < capacity_) {
+      data_[size_++] = c;
+    } else {
+      truncated_ = true;
+    }
+  }
   // printf-style append; output past the capacity is cut.
   void appendf(const char* fmt, ...) __attribute__((format(printf, 2, 3)));
   void append_u64(uint64_t v);
