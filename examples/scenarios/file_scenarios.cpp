@@ -102,16 +102,17 @@ Status link_sensitive_file(Report& report) {
   // usually share one with /etc before giving up on this half.
   Result<struct stat> shadow = stat_path(kShadow);
   if (!shadow) return shadow.error();
-  std::optional<TempDir> same_fs;
-  for (const char* parent : {"", "/var/tmp", "/root"}) {
-    Result<TempDir> candidate = *parent ? TempDir::create_in(parent, "vigil-scenario") : TempDir::create("vigil-scenario");
+  std::optional<TempDir> elsewhere;
+  const TempDir* same_fs = nullptr;
+  if (Result<struct stat> st = stat_path(dir->path()); st && st->st_dev == shadow->st_dev) same_fs = &*dir;
+  for (const char* parent : {"/var/tmp", "/root"}) {
+    if (same_fs) break;
+    Result<TempDir> candidate = TempDir::create_in(parent, "vigil-scenario");
     if (!candidate) continue;
     Result<struct stat> st = stat_path(candidate->path());
-    if (st && st->st_dev == shadow->st_dev) {
-      same_fs.emplace(std::move(*candidate));
-      break;
-    }
+    if (st && st->st_dev == shadow->st_dev) same_fs = &elsewhere.emplace(std::move(*candidate));
   }
+  report.pid(::getpid());
   if (!same_fs) {
     report.did("skipped the hard link: no writable directory shares a file system with /etc/shadow");
     return {};
