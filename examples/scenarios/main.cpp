@@ -31,7 +31,10 @@ constexpr std::string_view kUsage =
     "changed files restored byte for byte, every child process reaped. Run as root.\n"
     "\n"
     "commands:\n"
-    "  list [--names]   the scenarios, what each does and the rule it should trigger\n"
+    "  list             the scenarios: what each does, the default Falco rules it should\n"
+    "                   trigger, and why they may not fire on this host\n"
+    "  list --names     the scenario names, one a line\n"
+    "  list --tsv       NAME<TAB>RULES<TAB>NOTE, rules separated by '; ', '-' for none\n"
     "  run NAME...      run the named scenarios in order\n"
     "  all              run every scenario\n"
     "  benign           a benign workload (make a small C project, run its test, dpkg-query)\n"
@@ -48,15 +51,26 @@ constexpr std::string_view kUsage =
     "\n"
     "scenarios:\n";
 
-void print_list(bool names_only) {
+enum class ListStyle { kText, kNames, kTsv };
+
+std::string_view or_dash(std::string_view s) { return s.empty() ? "-" : s; }
+
+void print_list(ListStyle style) {
+  const auto put = [](std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); };
   for (const vs::Scenario* s : vs::all_scenarios()) {
-    if (names_only) {
-      std::printf("%.*s\n", static_cast<int>(s->name.size()), s->name.data());
-      continue;
+    switch (style) {
+      case ListStyle::kNames:
+        put(s->name), put("\n");
+        break;
+      case ListStyle::kTsv:
+        put(s->name), put("\t"), put(or_dash(s->rules)), put("\t"), put(or_dash(s->note)), put("\n");
+        break;
+      case ListStyle::kText:
+        put("  "), put(s->name), put("\n      "), put(s->summary), put("\n      rules: ");
+        put(s->rules.empty() ? "(none in the default rules)" : s->rules), put("\n");
+        if (!s->note.empty()) put("      note: "), put(s->note), put("\n");
+        break;
     }
-    std::printf("  %.*s\n      %.*s\n      rule: %.*s\n", static_cast<int>(s->name.size()), s->name.data(),
-                static_cast<int>(s->summary.size()), s->summary.data(), static_cast<int>(s->rule.size()),
-                s->rule.data());
   }
 }
 
@@ -135,13 +149,15 @@ int main(int argc, char** argv) {
 
   if (command == "--help" || command == "-h" || command == "help") {
     std::fwrite(kUsage.data(), 1, kUsage.size(), stdout);
-    print_list(false);
+    print_list(ListStyle::kText);
     return 0;
   }
   if (command == "list") {
-    if (args.size() > 2 || (args.size() == 2 && args[1] != "--names"))
-      return usage_error("list takes only --names");
-    print_list(args.size() == 2);
+    ListStyle style = ListStyle::kText;
+    if (args.size() == 2 && args[1] == "--names") style = ListStyle::kNames;
+    else if (args.size() == 2 && args[1] == "--tsv") style = ListStyle::kTsv;
+    else if (args.size() != 1) return usage_error("list takes --names or --tsv");
+    print_list(style);
     return 0;
   }
 

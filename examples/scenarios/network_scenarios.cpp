@@ -154,14 +154,15 @@ Status ssh_tool(Report& report) {
 
 constexpr Scenario kNetworkScenarios[] = {
     {"system-binary-network", "bash opens /dev/tcp/127.0.0.1/PORT (the program's own listener) and writes",
-     "System procs network activity (its default condition skips 127.0.0.0/8)", system_binary_network},
+     "System procs network activity", "the default condition skips 127.0.0.0/8", system_binary_network},
     {"reverse-shell", "python3 connects to the own listener, dup2s the socket onto 0-2 and runs sh -c id",
-     "Redirect STDOUT/STDIN to Network Connection in Container (the rule also needs a container)",
+     "Redirect STDOUT/STDIN to Network Connection in Container", "the rule also needs a container",
      reverse_shell},
     {"netcat-exec", "nc 127.0.0.1 PORT -e /bin/sh, then the mkfifo relay: sh <f | nc 127.0.0.1 PORT >f",
-     "Netcat/Socat Remote Code Execution on Host / Launch Suspicious Network Tool on Host", netcat_exec},
+     "Netcat/Socat Remote Code Execution on Host; Launch Suspicious Network Tool on Host", "", netcat_exec},
     {"ssh-tool", "ssh -V, then ssh to the own listener on its ephemeral port (closed after the banner)",
-     "Disallowed SSH Connection Non Standard Port (its outbound condition skips 127.0.0.0/8)", ssh_tool},
+     "Disallowed SSH Connection Non Standard Port", "the default outbound condition skips 127.0.0.0/8",
+     ssh_tool},
 };
 
 }  // namespace

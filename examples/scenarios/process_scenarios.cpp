@@ -155,21 +155,21 @@ Status sensitive_mount_container(Report& report) {
 }
 
 constexpr Scenario kProcessScenarios[] = {
-    {"package-manager", "run dpkg -l (the rule also needs a container)",
-     "Launch Package Management Process in Container", package_manager},
+    {"package-manager", "run dpkg -l", "Launch Package Management Process in Container",
+     "the rule also needs a container", package_manager},
     {"change-namespace", "unshare -n true; setns into the own network namespace",
-     "Change thread namespace / Change namespace privileges via unshare (the latter needs a container)",
-     change_namespace},
+     "Change thread namespace; Change namespace privileges via unshare",
+     "the unshare rule also needs a container", change_namespace},
     {"fileless-exec-memfd", "copy /bin/true into memfd_create and run it with fexecve",
-     "Fileless execution via memfd_create", fileless_exec_memfd},
+     "Fileless execution via memfd_create", "", fileless_exec_memfd},
     {"exec-from-dev-shm", "copy /bin/true to /dev/shm/vigil-scenario-XXXXXX, run it, remove it",
-     "Execution from /dev/shm", exec_from_dev_shm},
+     "Execution from /dev/shm", "", exec_from_dev_shm},
     {"ptrace-attach", "PTRACE_ATTACH an own child, PTRACE_POKEDATA a word of its stack, detach",
-     "PTRACE attached to process", ptrace_attach},
-    {"privileged-container", "not performable here (exit 2): needs a container runtime",
-     "Launch Privileged Container", privileged_container},
-    {"sensitive-mount-container", "not performable here (exit 2): needs a container runtime",
-     "Launch Sensitive Mount Container", sensitive_mount_container},
+     "PTRACE attached to process", "", ptrace_attach},
+    {"privileged-container", "start a privileged container", "Launch Privileged Container",
+     "not available (exit 2): needs a container runtime", privileged_container},
+    {"sensitive-mount-container", "start a container with a sensitive host mount", "Launch Sensitive Mount Container",
+     "not available (exit 2): needs a container runtime", sensitive_mount_container},
 };
 
 }  // namespace

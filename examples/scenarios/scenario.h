@@ -47,12 +47,12 @@ class Report {
   std::string unavailable_;
 };
 
-// One behaviour. `rule` names the Falco rule (default rules files) it is meant to trigger; any
-// condition the rule needs that this host cannot provide (e.g. a container) is said in `summary`.
+// One behaviour, and the rules of the default Falco rules files it is meant to trigger.
 struct Scenario {
   std::string_view name;     // kebab-case, the subcommand argument
   std::string_view summary;  // what it does, for `list` and `--help`
-  std::string_view rule;
+  std::string_view rules;    // exact rule names separated by "; " (empty: no default rule)
+  std::string_view note;     // why a rule may not fire here (container needed, loopback, evasion)
   Status (*run)(Report& report);
 };
 

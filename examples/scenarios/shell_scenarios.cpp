@@ -177,22 +177,19 @@ Status tamper_shell_history(Report& report) {
 }
 
 constexpr Scenario kShellScenarios[] = {
-    {"terminal-shell",
-     "run an interactive bash with a pseudo-terminal (script -qc 'bash -i -c ...' /dev/null); "
-     "the rule also needs a container",
-     "Terminal shell in container", terminal_shell},
+    {"terminal-shell", "run an interactive bash on a pseudo-terminal: script -qc 'bash -i -c ...' /dev/null",
+     "Terminal shell in container", "the rule also needs a container", terminal_shell},
     {"web-server-spawns-shell",
-     "a process renamed to nginx (prctl PR_SET_NAME) forks a worker that runs sh -c id",
-     "Run shell untrusted / Web Server Spawned Shell", web_server_spawns_shell},
-    {"shell-via-symlink", "run bash through a symlink with another name: TMP/x -i -c true",
-     "Run shell untrusted (evasion: the process name is not a shell)", shell_via_symlink},
-    {"modify-shell-config",
-     "append a comment to /root/.bashrc, then restore its exact bytes and timestamps",
-     "Modify Shell Configuration File", modify_shell_config},
+     "a process renamed to nginx (prctl PR_SET_NAME) forks a worker, also nginx, that runs sh -c id",
+     "Run shell untrusted; Web Server Spawned Shell", "", web_server_spawns_shell},
+    {"shell-via-symlink", "run bash through a symlink with another name: TMP/x -i -c true", "",
+     "evasion: proc.name is x, so only a rule keyed on the executable path sees a shell", shell_via_symlink},
+    {"modify-shell-config", "append a comment to /root/.bashrc, then restore its exact bytes and timestamps",
+     "Modify Shell Configuration File; Write below root", "", modify_shell_config},
     {"tamper-shell-history",
      "in a temporary HOME: truncate .bash_history, unset HISTFILE, HISTFILE=/dev/null bash -i, "
      "chmod u-w and delete .bash_history",
-     "Delete or rename shell history", tamper_shell_history},
+     "Delete or rename shell history", "", tamper_shell_history},
 };
 
 }  // namespace

@@ -257,13 +257,41 @@ TEST_CASE("vigil-scenarios list and --help document each scenario with the rule 
     CHECK(run.exit_code == 0);
     for (const std::string& name : kScenarioNames) CHECK(run.out.find("  " + name + "\n") != std::string::npos);
     size_t rules = 0;
-    for (size_t at = run.out.find("rule: "); at != std::string::npos; at = run.out.find("rule: ", at + 1)) ++rules;
+    for (size_t at = run.out.find("rules: "); at != std::string::npos; at = run.out.find("rules: ", at + 1)) ++rules;
     CHECK(rules == kScenarioNames.size());
   }
   const ScenariosRun help = run_scenarios({"--help"}, temp_dir());
   for (const char* text : {"run NAME...", "all", "benign", "127.0.0.1", "VIGIL_SCENARIOS_LOCK_HELD",
                            "Fileless execution via memfd_create", "Clear Log Activities"})
     CHECK(help.out.find(text) != std::string::npos);
+}
+
+TEST_CASE("every rule vigil-scenarios names exists in the official Falco rules files") {
+  std::string rules_text;
+  for (const char* file : {"falco_rules.yaml", "falco-sandbox_rules.yaml", "falco-incubating_rules.yaml"})
+    rules_text += slurp(vigil::test::shared_path(std::string("rules/falco/") + file));
+  REQUIRE(rules_text.find("- rule: Clear Log Activities\n") != std::string::npos);
+
+  const ScenariosRun run = run_scenarios({"list", "--tsv"}, temp_dir());
+  CHECK(run.exit_code == 0);
+  CHECK(count_lines(run.out) == kScenarioNames.size());
+  std::istringstream lines(run.out);
+  size_t named = 0;
+  for (std::string line; std::getline(lines, line);) {
+    const size_t tab1 = line.find('\t'), tab2 = line.find('\t', tab1 + 1);
+    REQUIRE(tab2 != std::string::npos);
+    const std::string rules = line.substr(tab1 + 1, tab2 - tab1 - 1);
+    if (rules == "-") continue;
+    for (size_t start = 0; start <= rules.size();) {
+      const size_t end = std::min(rules.find("; ", start), rules.size());
+      const std::string rule = rules.substr(start, end - start);
+      INFO(line.substr(0, tab1) << " names rule '" << rule << "'");
+      CHECK(rules_text.find("- rule: " + rule + "\n") != std::string::npos);
+      ++named;
+      start = end + 2;
+    }
+  }
+  CHECK(named >= kScenarioNames.size());
 }
 
 TEST_CASE("vigil-scenarios rejects bad command lines with exit code 64 and says why") {
