@@ -211,7 +211,8 @@ Result<ChildRun> run_in_child(const std::function<int(int report_fd)>& body,
 
 Status check_exit(const Result<Exit>& exit, const std::string& what) {
   if (!exit) return exit.error();
-  if (!exit->succeeded()) return Error{what + " (pid " + std::to_string(exit->pid) + ") ended with " + exit->describe()};
+  if (!exit->succeeded())
+    return Error{what + " (pid " + std::to_string(exit->pid) + ") ended with " + exit->describe()};
   return {};
 }
 

@@ -150,7 +150,8 @@ Status privileged_container(Report& report) {
 }
 
 Status sensitive_mount_container(Report& report) {
-  report.unavailable("starting a container with a sensitive mount needs a container runtime; vigil-scenarios never starts one");
+  report.unavailable(
+      "starting a container with a sensitive mount needs a container runtime; vigil-scenarios never starts one");
   return {};
 }
 
