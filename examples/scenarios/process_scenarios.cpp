@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -83,6 +84,13 @@ Status fileless_exec_memfd(Report& report) {
 }
 
 Status exec_from_dev_shm(Report& report) {
+  // Container runtimes commonly mount /dev/shm noexec; then nothing can run from there at all.
+  struct statvfs shm {};
+  if (::statvfs("/dev/shm", &shm) != 0) return system_error("statvfs /dev/shm");
+  if (shm.f_flag & ST_NOEXEC) {
+    report.unavailable("/dev/shm is mounted noexec");
+    return {};
+  }
   Result<std::string> image = true_binary();
   if (!image) return image.error();
   Result<CreatedFile> file = create_unique_file("/dev/shm/vigil-scenario-XXXXXX", *image, 0755);
@@ -164,7 +172,7 @@ constexpr Scenario kProcessScenarios[] = {
     {"fileless-exec-memfd", "copy /bin/true into memfd_create and run it with fexecve",
      "Fileless execution via memfd_create", "", fileless_exec_memfd},
     {"exec-from-dev-shm", "copy /bin/true to /dev/shm/vigil-scenario-XXXXXX, run it, remove it",
-     "Execution from /dev/shm", "", exec_from_dev_shm},
+     "Execution from /dev/shm", "not available (exit 2) where /dev/shm is mounted noexec", exec_from_dev_shm},
     {"ptrace-attach", "PTRACE_ATTACH an own child, PTRACE_POKEDATA a word of its stack, detach",
      "PTRACE attached to process", "", ptrace_attach},
     {"privileged-container", "start a privileged container", "Launch Privileged Container",
