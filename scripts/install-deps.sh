@@ -8,6 +8,7 @@ packages=(
   clang llvm bpftool
   sysdig            # the decoding oracle for the differential tests (reads .scap files only)
   util-linux procps # script(1), setpriv, ps for the live tests
+  netcat-openbsd openssh-client  # nc and ssh for vigil-scenarios (loopback only)
 )
 missing=()
 for p in "${packages[@]}"; do
