@@ -1,4 +1,5 @@
-// Reads a capture with the installed vigil package and prints how many events it holds.
+// A minimal out-of-tree program using only the installed vigil package: prints the size of the
+// compiled event schema (and, later, reads a capture given on the command line).
 #include <cstdio>
 
 #include "vigil/capture/event_schema.h"

@@ -2,9 +2,9 @@
 //
 // One window buffer serves every read: callers ask for `n` contiguous bytes at the current
 // position, use them in place and consume them. The window is refilled with large reads (plain
-// files straight into it, gzip through a fixed input buffer and zlib), so memory stays constant
-// whatever the file size; it only grows when a caller asks for a block larger than the window,
-// and then only as far as the data actually present in the file.
+// files straight into it, gzip through a fixed input buffer and ISA-L's inflate), so memory
+// stays constant whatever the file size; it only grows when a caller asks for a block larger
+// than the window, and then only as far as the data actually present in the file.
 //
 // gzip is detected by its magic; concatenated gzip members read as one stream, as with zlib's
 // gz layer. One thread at a time.

@@ -16,7 +16,8 @@ namespace vigil::capture::detail {
 namespace {
 
 constexpr uint32_t kHeader = EventView::kHeaderSize;
-// The libs stop after this many steps; the longest real chain (execve 8 -> 19 + 12 appends) is 17.
+// The libs stop after this many steps; the longest chain in the table, an 8-parameter execve exit
+// becoming a 31-parameter execve_19 exit, takes 16.
 constexpr int kMaxSteps = 50;
 // Memory held by stored enter events before the oldest are discarded.
 constexpr size_t kMaxStoredBytes = size_t{64} << 20;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "vigil/capture/event_schema.h"
+#include "vigil/capture/param_format.h"
 
 namespace vigil::engine::condition {
 
@@ -16,6 +17,25 @@ EventTypeNames::EventTypeNames() {
     by_name_[std::string(ev.name)].set(ev.id);
     all_.set(ev.id);
   }
+  eval::EventCodeSet generic;
+  for (const auto& ev : schema.events())
+    if (ev.name == "syscall" && !ev.has(capture::kUnused)) generic.set(ev.id);
+  for (uint16_t code = 1; code < 1024; ++code) {
+    std::string_view n = capture::ppm_sc_name(code);
+    if (n.empty()) {
+      if (code > 500) break;
+      continue;
+    }
+    std::string name(n);
+    if (by_name_.count(name)) continue;
+    generic_.emplace(name, code);
+  }
+  for (auto& [name, code] : generic_) by_name_[name] = generic;
+}
+
+int EventTypeNames::generic_syscall_code(std::string_view name) const {
+  auto it = generic_.find(std::string(name));
+  return it == generic_.end() ? -1 : it->second;
 }
 
 const eval::EventCodeSet* EventTypeNames::find(std::string_view name) const {

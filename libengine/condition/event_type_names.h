@@ -14,8 +14,12 @@ namespace vigil::engine::condition {
 class EventTypeNames {
  public:
   EventTypeNames();
-  // nullptr when the name is not a known event type.
+  // nullptr when the name is not a known event type. Syscalls without a dedicated event map to
+  // the generic syscall event codes.
   const eval::EventCodeSet* find(std::string_view name) const;
+  // The ppm_sc code of a syscall that has no dedicated event (-1 otherwise): such names are
+  // matched on generic events by their ID parameter.
+  int generic_syscall_code(std::string_view name) const;
   // Every real event code (placeholders excluded): what "any event type" means.
   const eval::EventCodeSet& all() const { return all_; }
   // Sorted unique names of the codes in `set`.
@@ -24,6 +28,7 @@ class EventTypeNames {
 
  private:
   std::unordered_map<std::string, eval::EventCodeSet> by_name_;
+  std::unordered_map<std::string, int> generic_;
   std::vector<std::string_view> code_names_;
   eval::EventCodeSet all_;
 };

@@ -319,12 +319,18 @@ class Compilation {
       if (e.rhs->kind == Operand::Kind::Literal) vals.push_back(&*e.rhs);
       else
         for (auto& a : e.rhs->args) vals.push_back(&a);
+      std::bitset<1024> syscalls;
       for (auto* v : vals) {
+        int sc = types_.generic_syscall_code(v->name);
+        if (sc >= 0) {
+          syscalls.set(static_cast<size_t>(sc));
+          continue;
+        }
         auto* codes = types_.find(v->name);
         if (!codes) return error(v->pos.offset, "unknown event type " + v->name, true);
         set |= *codes;
       }
-      auto t = eval::make_event_type_test(set);
+      auto t = syscalls.any() ? eval::make_event_type_test(set, syscalls) : eval::make_event_type_test(set);
       return op == Op::Ne ? eval::make_not(std::move(t)) : std::move(t);
     }
     Typed l;

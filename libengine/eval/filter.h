@@ -39,5 +39,8 @@ FilterPtr make_not(FilterPtr child);
 FilterPtr make_const(bool value);
 // True when the event's type code is in `codes` (evt.type = / in / != compiled to a bit test).
 FilterPtr make_event_type_test(const EventCodeSet& codes);
+// Like make_event_type_test, and also true on generic syscall events whose ppm_sc code (their
+// ID parameter) is in `syscalls`.
+FilterPtr make_event_type_test(const EventCodeSet& codes, const std::bitset<1024>& syscalls);
 
 }  // namespace vigil::engine::eval

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "eval/filter.h"
+#include "vigil/inspect/inspector.h"
 
 namespace vigil::engine::eval {
 namespace {
@@ -83,7 +84,28 @@ class EventTypeNode final : public FilterNode {
   EventCodeSet set_;
 };
 
+// Generic syscall events (ids 0 and 1) carry the syscall as a ppm_sc code in parameter 0.
+class SyscallTypeNode final : public FilterNode {
+ public:
+  SyscallTypeNode(const EventCodeSet& s, const std::bitset<1024>& sc) : set_(s), syscalls_(sc) {}
+  bool eval(const EvalInput& in) const override {
+    if (in.event_type < kMaxEventCodes && set_.test(in.event_type)) return true;
+    if (in.event_type > 1 || in.ctx == nullptr) return false;
+    uint64_t code = in.ctx->event().param(0).as_u64();
+    return code < syscalls_.size() && syscalls_.test(code);
+  }
+  int cost() const override { return 2; }
+
+ private:
+  EventCodeSet set_;
+  std::bitset<1024> syscalls_;
+};
+
 }  // namespace
+
+FilterPtr make_event_type_test(const EventCodeSet& s, const std::bitset<1024>& sc) {
+  return std::make_unique<SyscallTypeNode>(s, sc);
+}
 
 FilterPtr make_and(std::vector<FilterPtr> c) { return std::make_unique<AndNode>(std::move(c)); }
 FilterPtr make_or(std::vector<FilterPtr> c) { return std::make_unique<OrNode>(std::move(c)); }

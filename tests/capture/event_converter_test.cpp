@@ -130,6 +130,21 @@ TEST_CASE("A 2022 execve exit with 16 parameters comes out as execve_19 with 31 
   for (uint32_t i = 16; i < 31; ++i) CHECK(v.param(i).empty());
 }
 
+TEST_CASE("The oldest execve exit, with 8 parameters, climbs every version up to 31 parameters") {
+  EventConverter c;
+  std::vector<Bytes> p = {le<int64_t>(0),   cstr("/bin/true"), Bytes{}, le<int64_t>(5),
+                          le<int64_t>(5),   le<int64_t>(1),    cstr("/"), le<int64_t>(64)};
+  Result r = run(c, make_record(12 + 1, 5, p));
+  REQUIRE(r.outcome == EventConverter::Outcome::Converted);
+  EventView v = r.event.view();
+  CHECK(v.type() == kExecve19X);
+  REQUIRE(v.nparams() == 31);
+  CHECK(v.param("exe").as_string() == "/bin/true");
+  CHECK(v.param("cwd").as_string() == "/");
+  CHECK(v.param("fdlimit").as_i64() == 64);
+  for (uint32_t i = 8; i < 31; ++i) CHECK(v.param(i).empty());
+}
+
 TEST_CASE("A 2022 execve enter event is upgraded, stored and passed, and lends its filename") {
   EventConverter c;
   Result enter = run(c, make_record(kExecve16E, 7, {}));

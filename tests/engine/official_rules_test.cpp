@@ -9,11 +9,18 @@
 #include "support/tsv_field_registry.h"
 #include "test_paths.h"
 #include "vigil/engine/engine.h"
+#include "vigil/inspect/field.h"
 
 using vigil::engine::Engine;
 using vigil::engine::Severity;
 
 namespace {
+
+// The real syscall field registry of the inspection layer.
+const vigil::inspect::FieldRegistry& syscall_fields() {
+  static const auto registry = vigil::inspect::make_syscall_field_registry();
+  return *registry;
+}
 
 std::vector<std::string> errors_of(const vigil::engine::LoadResult& r) {
   std::vector<std::string> out;
@@ -25,7 +32,7 @@ std::vector<std::string> errors_of(const vigil::engine::LoadResult& r) {
 }  // namespace
 
 TEST_CASE("the stable official rules file loads with zero errors") {
-  Engine engine(vigil::test::tsv_registry());
+  Engine engine(syscall_fields());
   auto r = engine.load_file(vigil::test::shared_path("rules/falco/falco_rules.yaml"));
   INFO(Catch::Detail::stringify(errors_of(r)));
   for (auto& d : r.diagnostics) UNSCOPED_INFO(d.to_string());
@@ -35,7 +42,7 @@ TEST_CASE("the stable official rules file loads with zero errors") {
 }
 
 TEST_CASE("all three official rules files load in order with zero errors") {
-  Engine engine(vigil::test::tsv_registry());
+  Engine engine(syscall_fields());
   auto results = engine.load_paths({vigil::test::shared_path("rules/falco/falco_rules.yaml"),
                                     vigil::test::shared_path("rules/falco/falco-incubating_rules.yaml"),
                                     vigil::test::shared_path("rules/falco/falco-sandbox_rules.yaml")});
@@ -78,7 +85,7 @@ std::map<std::string, ExpectedTypes> expected_event_types() {
 }  // namespace
 
 TEST_CASE("every official rule is indexed under the event types of rules-evttypes.tsv") {
-  Engine engine(vigil::test::tsv_registry());
+  Engine engine(syscall_fields());
   auto results = engine.load_paths({vigil::test::shared_path("rules/falco/falco_rules.yaml"),
                                     vigil::test::shared_path("rules/falco/falco-incubating_rules.yaml"),
                                     vigil::test::shared_path("rules/falco/falco-sandbox_rules.yaml")});
@@ -99,7 +106,7 @@ TEST_CASE("every official rule is indexed under the event types of rules-evttype
 }
 
 TEST_CASE("the official rules produce no warnings except unused-item notices while files are loaded one by one") {
-  Engine engine(vigil::test::tsv_registry());
+  Engine engine(syscall_fields());
   auto results = engine.load_paths({vigil::test::shared_path("rules/falco/falco_rules.yaml"),
                                     vigil::test::shared_path("rules/falco/falco-incubating_rules.yaml"),
                                     vigil::test::shared_path("rules/falco/falco-sandbox_rules.yaml")});

@@ -39,6 +39,11 @@ class TsvFieldRegistry : public inspect::FieldRegistry {
   std::span<const inspect::FieldInfo> fields() const override { return infos_; }
   Result<std::unique_ptr<inspect::BoundField>> bind(std::string_view token,
                                                     std::optional<std::string_view> bracket_arg) const override;
+  const inspect::FieldInfo* find(std::string_view name) const override {
+    for (auto& f : infos_)
+      if (f.name == name) return &f;
+    return nullptr;
+  }
 
  private:
   std::vector<std::string> names_, descs_;
