@@ -14,6 +14,13 @@ uint64_t minus(uint64_t now, uint64_t before) { return now >= before ? now - bef
 
 }  // namespace
 
+std::vector<DropAction> default_drop_actions() {
+  std::vector<DropAction> v;
+  v.push_back(DropAction::Log);
+  v.push_back(DropAction::Alert);
+  return v;
+}
+
 DropPolicy::DropPolicy(DropPolicyOptions options, bool ebpf) : o_(std::move(options)), ebpf_(ebpf) {
   if (o_.simulate_drops) o_.threshold = 0;
 }

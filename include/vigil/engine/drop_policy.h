@@ -24,8 +24,11 @@ namespace vigil::engine {
 
 enum class DropAction : uint8_t { Ignore, Log, Alert, Exit };
 
+// {Log, Alert}, Falco's default.
+std::vector<DropAction> default_drop_actions();
+
 struct DropPolicyOptions {
-  std::vector<DropAction> actions = {DropAction::Log, DropAction::Alert};
+  std::vector<DropAction> actions = default_drop_actions();
   double threshold = 0.1;   // fraction of events dropped in a second that triggers the actions
   double rate = 0.03333;    // actions per second (one every 30 s)
   double max_burst = 1;
