@@ -202,3 +202,14 @@ TEST_CASE("drop policy actions: ignore does nothing visible, exit asks to stop, 
   CHECK_FALSE(q.observe(2 * kSec + 1, {1000, 0}).acted);  // no drops at all
   CHECK(q.drop_seconds() == 0);
 }
+
+TEST_CASE("a metrics snapshot becomes an internal Informational alert for output_rule") {
+  MetricsSnapshot m = sample_snapshot();
+  m.rules.resize(1);
+  m.outputs.sinks.resize(1);
+  m.drops_by_reason.clear();
+  m.state_sizes.resize(1);
+  Alert a = stats_alert(m, true);
+  CHECK(a.to_json() ==
+        R"J({"hostname":"node-1","output":"2023-11-14T22:13:20.000000000+0000: Informational Falco metrics snapshot","output_fields":{"uptime_seconds":12.5,"events_total":123456,"drops_total":7,"alerts_total":1,"rule_matches.Read \"sensitive\" file\\untrusted":1,"output_sent_total.stdout":3,"state_entries.threads":311},"priority":"Informational","rule":"Falco internal: metrics snapshot","source":"internal","tags":[],"time":"2023-11-14T22:13:20.000000000Z"})J");
+}

@@ -74,6 +74,11 @@ std::string render_prometheus(const MetricsSnapshot& m);
 // without the vigil_ prefix; `include_empty` keeps zero counters.
 std::string render_stats_json(const MetricsSnapshot& m, bool include_empty = false);
 
+// The snapshot as an internal alert (metrics.output_rule): rule "Falco internal: metrics
+// snapshot", priority Informational, source "internal", message "Falco metrics snapshot", and
+// the counters of render_stats_json as numeric output fields.
+Alert stats_alert(const MetricsSnapshot& m, bool iso8601, bool include_empty = false);
+
 // Decides when periodic stats are due: every `interval_ns` of the clock it is given.
 class MetricsTicker {
  public:
