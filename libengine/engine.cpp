@@ -257,6 +257,7 @@ const std::vector<Match>& Engine::evaluate(uint16_t event_type, const inspect::E
   auto& matches = s_->matches;
   matches.clear();
   State& s = *s_;
+  if (event_type < eval::kMaxEventCodes && s.types.paired_enter_events().test(event_type)) return matches;
   auto& rs = s.rulesets.find("")->second;
   const auto& bucket = rs.bucket(
       event_type, [&s](uint32_t id) -> const eval::EventCodeSet& { return s.compiled[id].codes; },

@@ -17,6 +17,12 @@ EventTypeNames::EventTypeNames() {
     by_name_[std::string(ev.name)].set(ev.id);
     all_.set(ev.id);
   }
+  for (const auto& ev : schema.events()) {
+    if (ev.direction != capture::Direction::Enter || ev.has(capture::kUnused)) continue;
+    const auto* exit = schema.find(static_cast<uint16_t>(ev.id + 1));
+    if (exit && !exit->has(capture::kUnused) && exit->name == ev.name && ev.id < eval::kMaxEventCodes)
+      paired_enter_.set(ev.id);
+  }
   eval::EventCodeSet generic;
   for (const auto& ev : schema.events())
     if (ev.name == "syscall" && !ev.has(capture::kUnused)) generic.set(ev.id);

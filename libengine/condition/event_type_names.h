@@ -25,12 +25,16 @@ class EventTypeNames {
   // Sorted unique names of the codes in `set`.
   std::vector<std::string> names(const eval::EventCodeSet& set) const;
   std::string_view name(uint16_t code) const;
+  // Enter events of syscalls that also have an exit event. Current Falco evaluates rules once
+  // per syscall, on the exit event (rules-language.md §E.5), so these never reach rules.
+  const eval::EventCodeSet& paired_enter_events() const { return paired_enter_; }
 
  private:
   std::unordered_map<std::string, eval::EventCodeSet> by_name_;
   std::unordered_map<std::string, int> generic_;
   std::vector<std::string_view> code_names_;
   eval::EventCodeSet all_;
+  eval::EventCodeSet paired_enter_;
 };
 
 }  // namespace vigil::engine::condition

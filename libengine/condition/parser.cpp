@@ -175,7 +175,7 @@ class Parser {
   bool group_rest(Expr& out, int depth) {
     if (depth > kMaxNestingDepth) return fail("exceeded max depth limit of " + std::to_string(kMaxNestingDepth));
     skip_ws();
-    if (!or_expr(out, depth + 1)) return false;
+    if (!or_expr(out, depth)) return false;
     skip_ws();
     if (peek() != ')') return fail("expected a ')' token");
     ++pos_;

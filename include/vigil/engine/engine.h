@@ -151,7 +151,8 @@ class Engine {
   void set_rule_matching(RuleMatching m);
 
   // Rules that match this event (event type code + inspection context). The span is valid until
-  // the next call. With RuleMatching::First at most one.
+  // the next call. With RuleMatching::First at most one. Enter events of syscalls that have an
+  // exit event never match: rules see one event per syscall, at exit (§E.5).
   const std::vector<Match>& evaluate(uint16_t event_type, const inspect::EventContext& ctx);
 
   // Builds the alert for a match. `iso8601` selects the time format of the text prefix.
