@@ -18,8 +18,9 @@ Printing:
   -p FORMAT               Print with a sysdig-style FORMAT (implies --print). Fields:
                             %evt.num %evt.time %evt.outputtime %evt.datetime %evt.rawtime
                             %evt.rawtime.s %evt.rawtime.ns %evt.cpu %evt.dir %evt.type
-                            %evt.type.id %evt.args %evt.arg.NAME %evt.rawarg.NAME %evt.res
-                            %evt.rawres %thread.tid %proc.name
+                            %evt.type.id %evt.args %evt.arg.NAME %evt.arg[N]
+                            %evt.rawarg.NAME %evt.rawarg[N] %evt.res %evt.rawres
+                            %thread.tid %proc.name
                           A line is printed only when every field exists for the event,
                           unless FORMAT starts with '*' (missing fields then show <NA>).
                           Default: *%evt.num %evt.outputtime %evt.cpu %proc.name

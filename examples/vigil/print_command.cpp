@@ -1,4 +1,5 @@
 // vigil -e FILE --print [-p FORMAT] [--raw] [--internal]
+#include <cinttypes>
 #include <cstdio>
 #include <memory>
 
@@ -45,14 +46,18 @@ int run_print(const CliOptions& options) {
 
   capture::EventView event;
   capture::NextStatus status;
+  uint64_t cut_lines = 0;
   while ((status = (*reader)->next(event)) == capture::NextStatus::Event) {
     if (!shown(event, options, render.schema)) continue;
     line->clear();
     if (!format->render(event, render, *line)) continue;
-    line->push_back('\n');
+    cut_lines += line->truncated();
     std::fwrite(line->view().data(), 1, line->size(), stdout);
+    std::fputc('\n', stdout);
   }
   std::fflush(stdout);
+  if (cut_lines != 0)
+    std::fprintf(stderr, "vigil: %" PRIu64 " lines longer than %zu bytes were cut\n", cut_lines, line->capacity());
   return report_source_end(**reader, status, options.input);
 }
 

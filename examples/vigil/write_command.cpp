@@ -52,6 +52,11 @@ int run_write(const CliOptions& options) {
     std::fprintf(stderr, "vigil: %s\n", st.error().to_string().c_str());
     return 1;
   }
+  const capture::ScapWriter& w = **writer;
+  if (w.events_skipped() != 0 || w.enter_events_added() != 0)
+    std::fprintf(stderr, "vigil: %s: %" PRIu64 " events written, %" PRIu64 " skipped (no %s layout), %" PRIu64
+                 " enter events restored\n", options.output.c_str(), w.events_written(), w.events_skipped(),
+                 options.sysdig_compat ? "sysdig 0.29.3" : "output", w.enter_events_added());
   if (sections_merged != 0)
     std::fprintf(stderr, "vigil: %s: %u later sections merged into one; their metadata was not written\n",
                  options.input.c_str(), sections_merged);

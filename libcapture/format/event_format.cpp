@@ -1,6 +1,7 @@
 #include "vigil/capture/event_format.h"
 
 #include <cinttypes>
+#include <cstdlib>
 #include <ctime>
 
 namespace vigil::capture {
@@ -33,13 +34,28 @@ bool field_char(char c) {
 }
 
 void append_clock(TextBuffer& out, uint64_t ts, bool with_date) {
+  // Consecutive events mostly share their second: keep the last conversion per thread.
+  struct Clock {
+    time_t sec = -1;
+    bool with_date = false;
+    size_t n = 0;
+    char text[48];
+  };
+  thread_local Clock cache;
   const time_t sec = static_cast<time_t>(ts / 1000000000u);
-  struct tm tm {};
-  localtime_r(&sec, &tm);
-  char text[48];
-  const size_t n = std::strftime(text, sizeof text, with_date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
-  out.append(std::string_view(text, n));
-  out.appendf(".%09" PRIu64, ts % 1000000000u);
+  if (cache.sec != sec || cache.with_date != with_date) {
+    struct tm tm {};
+    localtime_r(&sec, &tm);
+    cache.n = std::strftime(cache.text, sizeof cache.text, with_date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
+    cache.sec = sec;
+    cache.with_date = with_date;
+  }
+  out.append(std::string_view(cache.text, cache.n));
+  char frac[11];
+  uint64_t ns = ts % 1000000000u;
+  frac[0] = '.';
+  for (int i = 9; i >= 1; --i, ns /= 10) frac[i] = static_cast<char>('0' + ns % 10);
+  out.append(std::string_view(frac, 10));
 }
 
 // The value of the "res" parameter, or of "fd" when there is none, for exit events.
@@ -85,7 +101,17 @@ Result<EventFormat> EventFormat::parse(std::string_view format) {
     }
     Token token{Field::Literal, {}};
     bool known = false;
-    if (name.starts_with(kArgPrefix) && name.size() > kArgPrefix.size()) {
+    // %evt.arg[N] / %evt.rawarg[N]: the parameter at position N.
+    if ((name == "evt.arg" || name == "evt.rawarg") && i < format.size() && format[i] == '[') {
+      const size_t close = format.find(']', i);
+      const std::string_view digits = close == std::string_view::npos ? "" : format.substr(i + 1, close - i - 1);
+      if (!digits.empty() && digits.size() <= 3 && digits.find_first_not_of("0123456789") == std::string_view::npos) {
+        token = {name == "evt.arg" ? Field::Arg : Field::RawArg, std::string(digits)};
+        token.by_index = true;
+        known = true;
+        i = close + 1;
+      }
+    } else if (name.starts_with(kArgPrefix) && name.size() > kArgPrefix.size()) {
       token = {Field::Arg, std::string(name.substr(kArgPrefix.size()))};
       known = true;
     } else if (name.starts_with(kRawArgPrefix) && name.size() > kRawArgPrefix.size()) {
@@ -103,7 +129,7 @@ Result<EventFormat> EventFormat::parse(std::string_view format) {
     if (!known) {
       Error e;
       e.message = "unknown field '%" + std::string(name) + "' in output format";
-      e.column = static_cast<uint32_t>(start);
+      e.column = static_cast<uint32_t>(start);  // 1-based column of the %
       return e;
     }
     if (!literal.empty()) out.tokens_.push_back({Field::Literal, std::move(literal)});
@@ -135,19 +161,22 @@ bool EventFormat::render(const EventView& event, const RenderOptions& options, T
       case Field::Dir: out.push_back(event.direction() == Direction::Exit ? '<' : '>'); break;
       case Field::TypeId: out.append_u64(event.type()); break;
       case Field::Tid: out.append_i64(event.tid()); break;
-      case Field::Type:
-        if (info) {
-          out.append(event_type_name(event, *info));
-        } else {
-          present = false;
-        }
+      case Field::Type: {
+        const std::string_view name = info ? event_type_name(event, *info) : std::string_view();
+        present = !name.empty();
+        out.append(name);
         break;
+      }
       case Field::Args:
         if (info) format_event_args(ctx, event, *info, out);
         break;
       case Field::Arg:
       case Field::RawArg: {
-        const int index = info ? find_param(*info, t.text) : -1;
+        const int index = !info ? -1 : t.by_index ? std::atoi(t.text.c_str()) : find_param(*info, t.text);
+        if (info && index >= static_cast<int>(info->params.size())) {
+          present = false;
+          break;
+        }
         if (index < 0 || static_cast<uint32_t>(index) >= event.nparams()) {
           present = false;
           break;

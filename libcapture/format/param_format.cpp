@@ -21,6 +21,21 @@ namespace {
 
 bool printable(uint8_t c) { return c >= 0x20 && c < 0x7f; }
 
+// A zero-length parameter means "no value" (scap-format.md §13.3). sysdig 0.29.3 shows an empty
+// byte buffer as nothing and an empty socket address as NULL (other empty types make it print
+// stale memory); the newest libs show NULL for the composite types and <NA> for the rest.
+std::string_view empty_value(ParamType type) {
+  switch (type) {
+    case ParamType::ByteBuf: return "";
+    case ParamType::SockAddr:
+    case ParamType::SockTuple:
+    case ParamType::FdList:
+    case ParamType::Dyn:
+    case ParamType::CharBufArray: return "NULL";
+    default: return "<NA>";
+  }
+}
+
 // Integer parameter bits: `bits` zero-extended from the type's width, `as_signed` the value C's
 // default promotions give a "%d" conversion of the stored type.
 struct IntValue {
@@ -368,7 +383,7 @@ void render(const ParamContext* ctx, const EventSchema* schema, ParamView p, Par
       const uint8_t index = p.dyn_index();
       if (index >= info.dyn.size()) return value.append("INVALID DYNAMIC PARAMETER");
       const ParamView inner = p.dyn_value();
-      if (inner.empty()) return value.append("NULL");
+      if (inner.empty()) return value.append(empty_value(info.dyn[index].type));
       // The alternative's own type, printed with the parameter's format (as sinsp does).
       render(ctx, schema, inner, info.dyn[index].type, format, info, value, resolved);
       return;
@@ -407,12 +422,16 @@ void render(const ParamContext* ctx, const EventSchema* schema, ParamView p, Par
 
 void format_param(const ParamContext& ctx, ParamView param, const ParamInfo& info, TextBuffer& value,
                   TextBuffer& resolved) {
-  if (param.empty()) return value.append("NULL");
+  if (param.empty()) return value.append(empty_value(info.type));
   render(&ctx, &ctx.schema, param, info.type, info.format, info, value, &resolved);
 }
 
 bool format_param_raw(ParamView param, const ParamInfo& info, TextBuffer& out) {
-  if (param.empty()) return false;
+  if (param.empty()) {
+    // An empty text or buffer is still a value (the empty string); an empty number is none.
+    return info.type == ParamType::CharBuf || info.type == ParamType::FsPath ||
+           info.type == ParamType::FsRelPath || info.type == ParamType::ByteBuf;
+  }
   switch (info.type) {
     case ParamType::Int8:
     case ParamType::Int16:
@@ -470,8 +489,7 @@ bool format_param_raw(ParamView param, const ParamInfo& info, TextBuffer& out) {
 std::string_view event_type_name(const EventView& event, const EventInfo& info) {
   const uint16_t type = event.type();
   if ((type == 0 || type == 1) && event.nparams() > 0) {
-    const std::string_view name = ppm_sc_name(event.param(0u).as_u16());
-    return name.empty() ? std::string_view("<NA>") : name;
+    return ppm_sc_name(event.param(0u).as_u16());  // empty for a code nobody knows
   }
   return info.name;
 }

@@ -9,20 +9,13 @@ namespace vigil::capture {
 
 void TextBuffer::append(std::string_view s) {
   size_t n = s.size();
+  if (n == 0) return;  // an empty view may have no data pointer at all
   if (n > capacity_ - size_) {
     n = capacity_ - size_;
     truncated_ = true;
   }
   std::memcpy(data_ + size_, s.data(), n);
   size_ += n;
-}
-
-void TextBuffer::push_back(char c) {
-  if (size_ < capacity_) {
-    data_[size_++] = c;
-  } else {
-    truncated_ = true;
-  }
 }
 
 void TextBuffer::appendf(const char* fmt, ...) {
@@ -53,13 +46,27 @@ void TextBuffer::appendf(const char* fmt, ...) {
 }
 
 void TextBuffer::append_u64(uint64_t v) {
+  // Two digits per division: event lines are mostly numbers (times, ids, sizes).
+  static constexpr char kPairs[] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
   char digits[20];
-  int n = 0;
-  do {
-    digits[n++] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  while (n > 0) push_back(digits[--n]);
+  char* end = digits + sizeof digits;
+  char* p = end;
+  while (v >= 100) {
+    const size_t pair = static_cast<size_t>(v % 100) * 2;
+    v /= 100;
+    *--p = kPairs[pair + 1];
+    *--p = kPairs[pair];
+  }
+  if (v >= 10) {
+    *--p = kPairs[v * 2 + 1];
+    *--p = kPairs[v * 2];
+  } else {
+    *--p = static_cast<char>('0' + v);
+  }
+  append(std::string_view(p, static_cast<size_t>(end - p)));
 }
 
 void TextBuffer::append_i64(int64_t v) {

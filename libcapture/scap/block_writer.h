@@ -11,26 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "scap/block_types.h"
 #include "vigil/common/result.h"
 
 namespace vigil::capture::detail {
-
-// Block type ids the writer produces (§3).
-enum BlockType : uint32_t {
-  kBlockShb = 0x0A0D0D0A,
-  kBlockMachineInfo = 0x201,
-  kBlockProcessListV9 = 0x215,
-  kBlockEventV2 = 0x216,
-  kBlockEventFlagsV2 = 0x217,
-  kBlockFdListV2 = 0x218,
-  kBlockInterfaceListV2 = 0x219,
-  kBlockUserListV2 = 0x220,
-  kBlockEventV2Large = 0x221,
-  kBlockEventFlagsV2Large = 0x222,
-};
-
-// Largest `block_total_length - 8` a reader accepts for a non-large event block (§10.1).
-inline constexpr uint32_t kMaxNonLargeEventBlockBody = 65536;
 
 inline constexpr uint64_t roundup4(uint64_t n) { return (n + 3) & ~uint64_t{3}; }
 

@@ -23,7 +23,4 @@ void encode_user_list(const std::vector<UserInfo>& users, const std::vector<Grou
 void encode_process_list(const std::vector<ThreadInfo>& threads, MetadataFlavor flavor, std::vector<uint8_t>& body);
 void encode_fd_list(const FdList& list, MetadataFlavor flavor, std::vector<uint8_t>& body);
 
-// The MI body is a fixed record; the block is always 192 bytes (§5).
-inline constexpr uint32_t kMachineInfoBodySize = 180;
-
 }  // namespace vigil::capture::detail

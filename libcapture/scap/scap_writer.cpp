@@ -15,7 +15,7 @@ namespace {
 
 // Section header body (§4): byte-order magic, version 1.2, section length "unknown".
 struct ShbBody {
-  uint32_t magic = 0x1A2B3C4D;
+  uint32_t magic = detail::kShbMagic;
   uint16_t major = 1;
   uint16_t minor = 2;
   uint64_t section_length = ~uint64_t{0};
@@ -47,10 +47,10 @@ struct ScapWriter::Impl {
     const uint32_t flags = dump_flags & ~kDumpFlagLarge;
     const uint64_t body_size = 2 + (flags ? 4 : 0) + record.size();
     const bool large = detail::param_len_size(type) == 4 ||
-                       detail::roundup4(8 + body_size + 4) - 8 > detail::kMaxNonLargeEventBlockBody;
+                       detail::roundup4(8 + body_size + 4) - 8 > detail::kMaxSmallEventBlockRead;
     uint32_t block_type;
-    if (flags) block_type = large ? detail::kBlockEventFlagsV2Large : detail::kBlockEventFlagsV2;
-    else block_type = large ? detail::kBlockEventV2Large : detail::kBlockEventV2;
+    if (flags) block_type = large ? detail::kEvfV2Large : detail::kEvfV2;
+    else block_type = large ? detail::kEvV2Large : detail::kEvV2;
     const std::span<const uint8_t> cpu_part(reinterpret_cast<const uint8_t*>(&cpu), 2);
     const std::span<const uint8_t> flags_part(reinterpret_cast<const uint8_t*>(&flags), 4);
     const std::span<const uint8_t> with_flags[] = {cpu_part, flags_part, record};
@@ -70,10 +70,10 @@ Result<std::unique_ptr<ScapWriter>> ScapWriter::create(const std::string& path, 
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->out = std::move(out.value());
-  if (options.format == WriteFormat::Sysdig029) impl->downgrade = std::make_unique<detail::Sysdig029Downgrade>();
+  if (options.format == WriteFormat::Sysdig029) impl->downgrade = std::make_unique<detail::Sysdig029Downgrade>(options.enter_restore == EnterRestore::AllSyscallExits);
   // 28 bytes, no options: the 2022 reader cannot skip SHB options (§4).
   const ShbBody shb;
-  Status st = impl->out->write_block(detail::kBlockShb,
+  Status st = impl->out->write_block(detail::kShb,
                                       std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(&shb), sizeof shb));
   if (!st.ok()) return st.error();
   return std::unique_ptr<ScapWriter>(new ScapWriter(std::move(impl)));
@@ -90,23 +90,23 @@ Status ScapWriter::write_metadata(const CaptureMetadata& md) {
                                                                   : detail::MetadataFlavor::Newest;
   if (md.machine) {
     detail::encode_machine_info(*md.machine, w.body);
-    if (Status st = w.out->write_block(detail::kBlockMachineInfo, w.body); !st.ok()) return w.fail(st);
+    if (Status st = w.out->write_block(detail::kMi, w.body); !st.ok()) return w.fail(st);
   }
   if (!md.interfaces.empty()) {
     detail::encode_interface_list(md.interfaces, w.body);
-    if (Status st = w.out->write_block(detail::kBlockInterfaceListV2, w.body); !st.ok()) return w.fail(st);
+    if (Status st = w.out->write_block(detail::kIlV2, w.body); !st.ok()) return w.fail(st);
   }
   if (!md.users.empty() || !md.groups.empty()) {
     detail::encode_user_list(md.users, md.groups, w.body);
-    if (Status st = w.out->write_block(detail::kBlockUserListV2, w.body); !st.ok()) return w.fail(st);
+    if (Status st = w.out->write_block(detail::kUlV2, w.body); !st.ok()) return w.fail(st);
   }
   if (!md.threads.empty()) {
     detail::encode_process_list(md.threads, flavor, w.body);
-    if (Status st = w.out->write_block(detail::kBlockProcessListV9, w.body); !st.ok()) return w.fail(st);
+    if (Status st = w.out->write_block(detail::kPlV9, w.body); !st.ok()) return w.fail(st);
   }
   for (const FdList& list : md.fd_lists) {
     detail::encode_fd_list(list, flavor, w.body);
-    if (Status st = w.out->write_block(detail::kBlockFdListV2, w.body); !st.ok()) return w.fail(st);
+    if (Status st = w.out->write_block(detail::kFdlV2, w.body); !st.ok()) return w.fail(st);
   }
   return {};
 }

@@ -1,5 +1,7 @@
 #include "scap/sysdig029_downgrade.h"
 
+#include "scap/conversion_table.h"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -144,8 +146,9 @@ void add_param(RecordBuilder& b, const ParamInfo& dst, const ParamInfo* src, con
     return;
   }
   if (value.empty()) {
-    if (is_string_type(dst.type)) b.add(reinterpret_cast<const uint8_t*>(""), 1);  // §13.3
-    else b.add(nullptr, 0);
+    // sysdig 0.29.3 shows stale memory for empty strings and numbers (§13.3): write "" or 0.
+    if (is_string_type(dst.type)) b.add(reinterpret_cast<const uint8_t*>(""), 1);
+    else b.add_zeros(width);
     return;
   }
   if (exact) {
@@ -180,18 +183,62 @@ void add_param(RecordBuilder& b, const ParamInfo& dst, const ParamInfo* src, con
   b.add(value.bytes());
 }
 
+// Whether drivers wrote event `id` with only `nparams` parameters, so that sysdig 0.29.3 knows
+// that layout: the converter has a rule for exactly those layouts (§15).
+bool shorter_layout_known(uint16_t id, uint32_t nparams) {
+  return ConversionTable::builtin().find(id, nparams) != nullptr;
+}
+
+// The newest 2022 id with the same name and direction as `id` whose parameters are exactly the
+// first `nparams` of `id` (execve_19 cut to 16 parameters is execve_16), or -1.
+int older_version_with_prefix(uint16_t id, uint32_t nparams) {
+  const EventSchema& old = EventSchema::libs_0_29();
+  const EventInfo& newer = old[id];
+  if (nparams > newer.params.size()) return -1;
+  int best = -1;
+  for (const EventInfo& e : old.events()) {
+    if (e.id == id || e.name != newer.name || e.direction != newer.direction || e.params.size() != nparams) continue;
+    bool same = true;
+    for (uint32_t i = 0; i < nparams && same; ++i)
+      same = e.params[i].name == newer.params[i].name && e.params[i].type == newer.params[i].type;
+    if (same) best = e.id;
+  }
+  return best;
+}
+
 }  // namespace
 
-Sysdig029Downgrade::Sysdig029Downgrade() : plans_(&shared_plan()) {}
+Sysdig029Downgrade::Sysdig029Downgrade(bool restore_all_syscall_exits)
+    : plans_(&shared_plan()), restore_all_(restore_all_syscall_exits) {}
 
 void Sysdig029Downgrade::build(const EventView& event, uint16_t target, bool positional, const int8_t* sources,
                                uint32_t nparams, RecordBuilder& builder) {
   const EventInfo& dst = EventSchema::libs_0_29()[target];
   const EventInfo* src = EventSchema::newest().find(event.type());
-  const uint32_t count = positional ? std::min(event.nparams(), nparams) : nparams;
-  builder.begin(event.ts(), event.tid(), target, count, dst.has(kLargePayload) ? 4 : 2);
+  // Where each 2022 parameter comes from: an index into the event, or -1 to make it up.
+  auto source_of = [&](uint32_t j) { return positional ? static_cast<int>(j) : static_cast<int>(sources[j]); };
+  auto droppable = [&](uint32_t j) {
+    const int index = source_of(j);
+    if (index < 0) return false;
+    return static_cast<uint32_t>(index) >= event.nparams() || event.param(static_cast<uint32_t>(index)).empty();
+  };
+  uint32_t count = positional ? std::min(event.nparams(), nparams) : nparams;
+  // Trailing parameters without a value are left out when drivers wrote the event that way
+  // before its layout grew: sysdig 0.29.3 reads it so, and would show stale memory for empty
+  // numbers and strings. A normalizing reader fills exactly those parameters with empty values.
+  const uint32_t full = count;
+  while (count > 0 && droppable(count - 1)) --count;
+  uint16_t id = target;
+  if (count < full && !shorter_layout_known(target, count)) {
+    // The id never existed with that few parameters (the reader upgraded an older version to
+    // it): use the older version when its layout is exactly the shorter one, else keep them all.
+    const int older = positional ? older_version_with_prefix(target, count) : -1;
+    if (older >= 0) id = static_cast<uint16_t>(older);
+    else count = full;
+  }
+  builder.begin(event.ts(), event.tid(), id, count, dst.has(kLargePayload) ? 4 : 2);
   for (uint32_t j = 0; j < count; ++j) {
-    const int index = positional ? static_cast<int>(j) : sources[j];
+    const int index = source_of(j);
     const ParamInfo* src_param = nullptr;
     ParamView value;
     if (index >= 0 && static_cast<uint32_t>(index) < event.nparams()) {
@@ -214,11 +261,13 @@ size_t Sysdig029Downgrade::downgrade(const EventView& event, std::span<const uin
   const auto target = static_cast<uint16_t>(plan.target);
   size_t n = 0;
   const bool newer_layout = !plan.positional || event.nparams() > plan.nparams;
-  if (plan.enter_target >= 0 && newer_layout) {
+  if (plan.enter_target >= 0 && (newer_layout || restore_all_)) {
     const auto it = last_type_by_tid_.find(event.tid());
     const bool enter_present = it != last_type_by_tid_.end() && it->second == plan.enter_target;
     // Parameters that only the newer exit layout has were copied from the enter event by whoever
-    // normalized the stream; all empty means there was no enter event to copy from.
+    // normalized the stream. All of them empty (the converter's fallback when the thread had no
+    // stored enter event, §15) means there was no enter event to restore. Zeros are not taken
+    // as "absent": they are real values too often (nanosleep 0, fd 0).
     bool has_appended = false;
     bool appended_filled = false;
     for (uint32_t j = 0; j < plan.enter_nparams; ++j) {

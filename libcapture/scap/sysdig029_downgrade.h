@@ -10,12 +10,15 @@
 //    dup/dup2/dup3 -> 124/125 `dup`, pipe2, eventfd2, signalfd4, inotify_init1, umount/umount2,
 //    bpf) are mapped parameter by parameter, by name; the rest are skipped and counted.
 //  * An exit of a syscall gets its 2022 enter event (same ts, cpu and tid, written just before
-//    it) when the exit comes in a newer layout than 2022 (more parameters, or a mapped id) and
-//    the thread's previous event is not already that enter event (TOCTOU enters such as open_E
-//    and connect_E arrive on their own). The enter's parameters are the exit's parameters of the
-//    same name. When every such parameter that only the newer layout has is empty, the capture
-//    never had the enter event, and none is made up.
-//  * Empty CHARBUF/FSPATH values become "\0": sysdig 0.29.3 shows stale memory for them.
+//    it) unless the thread's previous event is already that enter event (TOCTOU enters such as
+//    open_E and connect_E arrive on their own); with `restore_all_syscall_exits` false, only
+//    when the exit comes in a newer layout than 2022 (more parameters, or a mapped id). The
+//    enter's parameters are the exit's parameters of the same name. When every such parameter
+//    that only the newer layout has is empty, the capture never had the enter event, and none
+//    is made up.
+//  * Trailing parameters without a value are left out where the shorter layout is one drivers
+//    wrote (an older version's id is used when that is what the shorter layout is); other empty
+//    numbers become 0 and empty strings "\0": sysdig 0.29.3 shows stale memory for them.
 //
 // One thread at a time; it keeps the last event type per thread id.
 #pragma once
@@ -33,7 +36,7 @@ struct DowngradePlan;
 
 class Sysdig029Downgrade {
  public:
-  Sysdig029Downgrade();
+  explicit Sysdig029Downgrade(bool restore_all_syscall_exits);
 
   // Rewrites `event`. Returns how many records to write (0, 1 or 2), in order, in `out`; they stay
   // valid until the next call.
@@ -47,6 +50,7 @@ class Sysdig029Downgrade {
              uint32_t nparams, RecordBuilder& builder);
 
   const DowngradePlan* plans_;
+  bool restore_all_;
   RecordBuilder enter_builder_;
   RecordBuilder event_builder_;
   std::unordered_map<int64_t, uint16_t> last_type_by_tid_;

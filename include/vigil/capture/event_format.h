@@ -7,7 +7,8 @@
 // Fields this layer can render without process state:
 //   %evt.num %evt.time %evt.outputtime %evt.datetime %evt.rawtime %evt.rawtime.s
 //   %evt.rawtime.ns %evt.cpu %evt.dir %evt.type %evt.type.id (vigil: the numeric event id)
-//   %evt.args %evt.arg.NAME %evt.rawarg.NAME %evt.res %evt.rawres %thread.tid
+//   %evt.args %evt.arg.NAME %evt.arg[N] %evt.rawarg.NAME %evt.rawarg[N] %evt.res %evt.rawres
+//   %thread.tid
 //   %proc.name (asks ParamFormatOptions::resolver for the thread's comm)
 // As in sysdig, a line is produced only when every field exists for the event (an exit-only
 // field on an enter event, an argument the event lacks, a name nobody can resolve); a format
@@ -67,7 +68,8 @@ class EventFormat {
   };
   struct Token {
     Field field;
-    std::string text;  // literal text, or the argument name of Arg/RawArg
+    std::string text;       // literal text, or the argument name (or position) of Arg/RawArg
+    bool by_index = false;  // %evt.arg[N]: `text` holds N
   };
 
  private:

@@ -34,7 +34,13 @@ class TextBuffer {
 
   void clear() { size_ = 0; truncated_ = false; }
   void append(std::string_view s);
-  void push_back(char c);
+  void push_back(char c) {
+    if (size_ < capacity_) {
+      data_[size_++] = c;
+    } else {
+      truncated_ = true;
+    }
+  }
   // printf-style append; output past the capacity is cut.
   void appendf(const char* fmt, ...) __attribute__((format(printf, 2, 3)));
   void append_u64(uint64_t v);
@@ -104,15 +110,16 @@ struct ParamContext {
 };
 
 // The formatted value and its resolution (empty when there is none), sysdig's get_param_as_str.
-// A zero-length parameter renders as "NULL".
+// A zero-length parameter has no value: an empty byte buffer renders as nothing, an empty
+// socket address, socket tuple, fd list or PT_DYN as "NULL", anything else as "<NA>".
 void format_param(const ParamContext& ctx, ParamView param, const ParamInfo& info,
                   TextBuffer& value, TextBuffer& resolved);
 
 // The raw value (%evt.rawarg.NAME): signed or unsigned decimal for every integer-like type
 // (fd, errno, pid, flags, mode, uid, syscall id, ...); CHARBUF/FSPATH/FSRELPATH text and
 // BYTEBUF bytes up to the first NUL, unmodified; sockets, fd lists and PT_DYN values as their
-// formatted value without resolution. Returns false for an empty parameter (the field does
-// not exist).
+// formatted value without resolution. An empty text or buffer parameter is the empty string;
+// for any other empty parameter this returns false (the field does not exist).
 bool format_param_raw(ParamView param, const ParamInfo& info, TextBuffer& out);
 
 // Name lookups used by the renderings. Empty views when the code has no name.
@@ -123,7 +130,8 @@ std::string_view signal_name(uint32_t signo);         // 9 -> "SIGKILL"
 std::string_view ppm_sc_name(uint16_t code);
 
 // Display name of an event (%evt.type): the schema name, except that generic syscall events
-// (ids 0/1) show the syscall their ID parameter names, or "<NA>" for an unknown code.
+// (ids 0/1) show the syscall their ID parameter names; empty for a code no table knows (the
+// field then does not exist, as in sysdig).
 std::string_view event_type_name(const EventView& event, const EventInfo& info);
 
 // The parameters of an event as `%evt.args` shows them: `name=value(resolved) ` for each

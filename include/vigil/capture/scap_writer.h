@@ -30,9 +30,23 @@ namespace vigil::capture {
 
 enum class WriteFormat : uint8_t { Newest, Sysdig029 };
 
+// Sysdig029 only: which exits get their 2022 enter event restored in front of them. Never when
+// the thread's previous event already is that enter event (TOCTOU enters such as open_E arrive
+// on their own), and never when the exit's copies of the enter parameters are all empty (the
+// capture had no enter event to copy from).
+enum class EnterRestore : uint8_t {
+  // Every syscall exit. For streams without most enter events: a Normalized read, the live
+  // driver. An exit whose enter event was not in the original capture gets one too.
+  AllSyscallExits,
+  // Only exits in a layout newer than 2022, which carry the enter parameters. For streams that
+  // keep their enter events: a Raw read of an older capture.
+  NewerLayoutsOnly,
+};
+
 struct WriterOptions {
   WriteFormat format = WriteFormat::Newest;
   bool compress = false;  // gzip the stream
+  EnterRestore enter_restore = EnterRestore::AllSyscallExits;
 };
 
 class ScapWriter {
