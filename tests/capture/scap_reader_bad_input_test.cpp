@@ -113,6 +113,21 @@ TEST_CASE("a zero-length file is rejected with a clear error") {
   check_open_fails({}, 0, "empty file");
 }
 
+TEST_CASE("a missing file or a directory is reported without a byte offset") {
+  const std::string missing = temp_dir() + "/no-such.scap";
+  auto r = ScapReader::open(missing);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().file == missing);
+  CHECK_FALSE(r.error().byte_offset.has_value());
+  CHECK_THAT(r.error().message, Catch::Contains("No such file"));
+
+  const std::string dir = temp_dir();
+  r = ScapReader::open(dir);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().file == dir);
+  CHECK_THAT(r.error().message, Catch::Contains("directory"));
+}
+
 TEST_CASE("a file cut inside an event block delivers every earlier event, then names the block") {
   auto bytes = capture_bytes("cat_write.scap");
   const auto blocks = block_index(bytes);

@@ -67,6 +67,7 @@ struct FdInfo {
   uint32_t open_flags = 0;              // FileV2: PPM_O_* bits
   std::optional<uint32_t> dev;          // FileV2 in FDL v2 only
   // Sockets: addresses in network order (IPv4 in the first 4 bytes), ports in host order.
+  // Server sockets (Ipv4ServSock, Ipv6ServSock) store their listening address in sip/sport.
   std::array<uint8_t, 16> sip{};
   std::array<uint8_t, 16> dip{};
   uint16_t sport = 0;

@@ -9,9 +9,14 @@
 //    syscall, like current Falco.
 //  * Raw: every record as stored, in file order (what sysdig 0.29.3 shows with -D).
 //
+// Events from EVF blocks carry their dump flags: kDumpStateOnly events are delivered so state
+// stays right, and consumers that show events must hide them. Records with event ids the newest
+// schema does not know are skipped and counted in stats().skipped_unknown; evt.num counts only
+// delivered events, as sysdig does.
+//
 // Errors name the file and the offset, in the decompressed stream, of the faulty block; every
-// event before the fault is delivered before next() returns Failed. Records with event ids the
-// newest schema does not know are skipped and counted in stats().skipped_unknown.
+// event before the fault is delivered before next() returns Failed. gzip input is decompressed
+// with ISA-L; concatenated gzip members and concatenated captures both work.
 //
 // One thread at a time.
 #pragma once

@@ -110,6 +110,16 @@ class FieldRegistry {
   // [...] if any. Errors say what is wrong with the name or argument.
   virtual Result<std::unique_ptr<BoundField>> bind(std::string_view token,
                                                    std::optional<std::string_view> bracket_arg) const = 0;
+  // The field called exactly `name` (no argument), or nullptr.
+  virtual const FieldInfo* find(std::string_view name) const = 0;
 };
+
+// The registry of the syscall event source: every field of docs/fields.tsv (evt.*, proc.*,
+// thread.*, fd.*, fdlist.*, fs.path.*, user.*, group.*, container.*, k8s.*). Fields whose data
+// this source cannot produce (plugin, k8s metadata) bind fine and extract as "no value".
+std::unique_ptr<FieldRegistry> make_syscall_field_registry();
+
+// Text of a FieldType as fields.tsv writes it ("CHARBUF", "LIST(CHARBUF)").
+std::string_view field_type_name(FieldType type);
 
 }  // namespace vigil::inspect

@@ -1,0 +1,126 @@
+// The Inspector turns a stream of events into state (threads, fds, users) and hands each event
+// out with the state it refers to, which is what field extraction and formatting work on.
+//
+//   vigil::inspect::Inspector inspector;
+//   inspector.seed(source.metadata());
+//   while (source.next(ev) == NextStatus::Event) {
+//     const EventContext& ctx = inspector.process(ev);
+//     bound_field->extract(ctx, values);
+//   }
+//
+// Both reader modes work: normalized events (one per syscall, all parameters on the exit event)
+// and raw ones (enter and exit records as stored, the enter event's parameters remembered per
+// thread the way sysdig 0.29.3 does).
+//
+// Bad input never breaks the state: an event on an unknown thread gets a placeholder thread,
+// an unknown fd reads as <NA>, impossible values are ignored, and each case is counted in
+// InspectorStats. Memory is bounded by InspectorOptions.
+//
+// One thread at a time. Two Inspectors share nothing.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "vigil/capture/event.h"
+#include "vigil/capture/event_format.h"
+#include "vigil/capture/metadata.h"
+#include "vigil/common/result.h"
+#include "vigil/inspect/fd_table.h"
+#include "vigil/inspect/field.h"
+#include "vigil/inspect/thread_table.h"
+#include "vigil/inspect/user_table.h"
+
+namespace vigil::inspect {
+
+class Inspector;
+
+struct InspectorOptions {
+  size_t max_threads = 131072;          // threads past this are refused (counted)
+  size_t max_fds_per_process = 65536;   // fds past this are refused (counted)
+  size_t max_enter_event_bytes = 65536; // raw mode: larger enter events are not remembered
+  // Which event table names and renders parameters in evt.args/evt.arg: the newest one, or the
+  // 2022 one of sysdig 0.29.3 (for raw-mode output that matches sysdig's).
+  capture::DisplaySchema display = capture::DisplaySchema::Newest;
+};
+
+// Everything the inspector had to ignore or guess. Nothing is dropped silently.
+struct InspectorStats {
+  uint64_t events = 0;
+  uint64_t threads_created = 0;        // by clone/fork or on first sight
+  uint64_t threads_removed = 0;        // after procexit
+  uint64_t threads_refused = 0;        // table full
+  uint64_t unknown_thread_events = 0;  // events of a thread nobody told us about
+  uint64_t unknown_fd_events = 0;      // events using an fd not in the table
+  uint64_t fds_refused = 0;            // per-process fd table full
+  uint64_t pid_reuse = 0;              // a new process took the tid of a live thread
+  uint64_t orphan_exits = 0;           // procexit of an unknown thread
+  uint64_t malformed_events = 0;       // missing or impossible parameters
+  uint64_t enter_events_not_kept = 0;  // raw mode: enter event larger than the limit
+};
+
+// One event plus what the inspector knows about it. Valid until the next Inspector::process().
+class EventContext {
+ public:
+  const capture::EventView& event() const { return event_; }
+  // Raw mode: the enter event this exit event completes (same thread, type - 1), when seen.
+  const capture::EventView* enter_event() const { return enter_.valid() ? &enter_ : nullptr; }
+  // Parameter `name` of this syscall: from the event itself, else from its enter event.
+  capture::ParamView param(std::string_view name) const;
+  const ThreadState* thread() const { return thread_; }
+  // The fd the event works on (-1 when none) and its state (nullptr when unknown).
+  int64_t fd_num() const { return fd_num_; }
+  const FdState* fd() const { return fd_; }
+  const Inspector& inspector() const { return *inspector_; }
+  uint64_t first_ts() const { return first_ts_; }
+  uint64_t prev_ts() const { return prev_ts_; }
+  // Rotating scratch strings for extractors that must build text (four live at once).
+  std::string& scratch() const { return scratch_[scratch_next_++ & 3]; }
+
+ private:
+  friend class Inspector;
+  capture::EventView event_;
+  capture::EventView enter_;
+  const ThreadState* thread_ = nullptr;
+  const FdState* fd_ = nullptr;
+  int64_t fd_num_ = -1;
+  const Inspector* inspector_ = nullptr;
+  uint64_t first_ts_ = 0;
+  uint64_t prev_ts_ = 0;
+  mutable std::string scratch_[4];
+  mutable uint8_t scratch_next_ = 0;
+};
+
+class Inspector {
+ public:
+  explicit Inspector(InspectorOptions options = {});
+  ~Inspector();
+  Inspector(const Inspector&) = delete;
+  Inspector& operator=(const Inspector&) = delete;
+
+  // Replaces all state with the given metadata (process list, fds, users, machine info).
+  Status seed(const capture::CaptureMetadata& meta);
+  // Applies the event to the state and returns its context.
+  const EventContext& process(const capture::EventView& event);
+
+  const ThreadTable& threads() const;
+  const UserTable& users() const;
+  const capture::MachineInfo* machine() const;  // nullptr when the metadata had none
+  const InspectorStats& stats() const;
+  const InspectorOptions& options() const;
+  // Resolves fd names, thread names, users and directories for parameter rendering
+  // (capture::format_param) from this inspector's state.
+  const capture::ParamResolver& param_resolver() const;
+  // The registry whose fields extract from this inspector's contexts (shared, immutable).
+  const FieldRegistry& fields() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+  EventContext ctx_;
+};
+
+}  // namespace vigil::inspect

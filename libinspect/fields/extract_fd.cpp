@@ -1,0 +1,278 @@
+// fd.*, fdlist.* and fs.path.* fields.
+#include "fields/extract_util.h"
+#include "state/inspector_impl.h"
+
+namespace vigil::inspect::detail {
+
+using capture::FdType;
+using capture::ParamView;
+
+namespace {
+
+constexpr uint32_t kFdUpperLayer = 32768, kFdLowerLayer = 65536;
+
+bool is_file(const FdState& fd) {
+  return fd.type == FdType::File || fd.type == FdType::FileV2 || fd.type == FdType::Directory;
+}
+
+std::string_view l4proto_name(L4Proto p) {
+  switch (p) {
+    case L4Proto::Tcp: return "tcp";
+    case L4Proto::Udp: return "udp";
+    case L4Proto::Icmp: return "icmp";
+    case L4Proto::Raw: return "raw";
+    case L4Proto::Unknown: break;
+  }
+  return "<NA>";
+}
+
+bool is_ip(const FdState& fd) { return fd.is_ipv4() || fd.is_ipv6(); }
+bool is_server_socket(const FdState& fd) {
+  return fd.type == FdType::Ipv4ServSock || fd.type == FdType::Ipv6ServSock;
+}
+
+// Endpoints of a connected socket (client = sip side) or a listening one (its local address).
+bool ip_value(const FdState& fd, bool client, FieldValues& out, FieldType type = FieldType::IpAddr) {
+  if (!is_ip(fd)) return false;
+  if (is_server_socket(fd)) {
+    if (client) return false;
+    return put_ip(out, fd.dip, fd.is_ipv6(), type);
+  }
+  return put_ip(out, client ? fd.sip : fd.dip, fd.is_ipv6(), type);
+}
+
+bool port_value(const FdState& fd, bool client, FieldValues& out) {
+  if (!is_ip(fd)) return false;
+  if (is_server_socket(fd)) {
+    if (client) return false;
+    return put_u64(out, fd.dport, FieldType::Port);
+  }
+  return put_u64(out, client ? fd.sport : fd.dport, FieldType::Port);
+}
+
+// Local side: the client end when we connected, the server end when we accepted.
+bool local_is_client(const FdState& fd) { return fd.role != FdState::Role::Server; }
+
+std::string_view port_proto_name(uint16_t port) {
+  switch (port) {
+    case 20: return "ftp-data"; case 21: return "ftp"; case 22: return "ssh"; case 23: return "telnet";
+    case 25: return "smtp"; case 53: return "domain"; case 80: return "http"; case 110: return "pop3";
+    case 123: return "ntp"; case 143: return "imap2"; case 443: return "https"; case 3306: return "mysql";
+    case 5432: return "postgresql"; case 6379: return "redis"; case 8080: return "http-alt";
+    default: return {};
+  }
+}
+
+// fs.path.*: the path arguments of filesystem syscalls.
+bool fs_path(const EventContext& ctx, FieldId id, FieldValues& out) {
+  const capture::EventInfo* info = ctx.event().info();
+  if (!info || !ctx.thread()) return false;
+  const bool raw = id == FieldId::kFsPathNameraw || id == FieldId::kFsPathSourceraw || id == FieldId::kFsPathTargetraw;
+  const bool want_name = id == FieldId::kFsPathName || id == FieldId::kFsPathNameraw;
+  const bool want_source = id == FieldId::kFsPathSource || id == FieldId::kFsPathSourceraw;
+  ParamView path, dirfd;
+  const std::string_view n = info->name;
+  const bool two_paths = n.starts_with("rename") || n.starts_with("link") || n.starts_with("symlink");
+  if (want_name) {
+    if (two_paths) return false;
+    for (auto pname : {"path", "name", "pathname"}) {
+      path = ctx.param(pname);
+      if (!path.empty()) break;
+    }
+    dirfd = ctx.param("dirfd");
+    if (!(info->category & capture::kCatFile) || n.starts_with("open") || n == "creat" || n == "execve") {
+      // fs.path.name covers filesystem-changing calls only.
+      if (!(n == "mkdir" || n == "mkdirat" || n == "rmdir" || n == "unlink" || n == "unlinkat" || n.starts_with("chmod") ||
+            n.starts_with("fchmod") || n.starts_with("chown") || n.starts_with("fchown") || n.starts_with("lchown") ||
+            n == "mknod" || n == "mknodat" || n == "truncate"))
+        return false;
+    }
+  } else {
+    if (!two_paths) return false;
+    if (want_source) {
+      path = ctx.param("oldpath");
+      if (path.empty()) path = ctx.param("target");
+      dirfd = ctx.param("olddirfd");
+    } else {
+      path = ctx.param("newpath");
+      if (path.empty()) path = ctx.param("linkpath");
+      dirfd = ctx.param("newdirfd");
+      if (dirfd.empty()) dirfd = ctx.param("linkdirfd");
+    }
+  }
+  if (path.empty()) return false;
+  const std::string_view rel = path.as_string();
+  if (raw) return put_str(out, rel);
+  std::string base = ctx.thread()->files->cwd;
+  if (!dirfd.empty() && dirfd.as_i64() != -100 && !rel.starts_with('/')) {
+    const FdState* d = ctx.thread()->files->fds.find(dirfd.as_i64());
+    if (!d) return false;
+    base = d->name;
+  }
+  std::string& s = ctx.scratch();
+  resolve_path(base, rel, s);
+  return put_str(out, s);
+}
+
+bool fdlist(const EventContext& ctx, FieldId id, FieldValues& out) {
+  ParamView list = ctx.param("fds");
+  if (list.empty() || !ctx.thread()) return false;
+  const FdTable& fds = ctx.thread()->files->fds;
+  std::string& s = ctx.scratch();
+  s.clear();
+  const uint16_t n = list.fdlist_count();
+  for (uint16_t i = 0; i < n; ++i) {
+    int64_t num;
+    int16_t flags;
+    if (!list.fdlist_entry(i, num, flags)) break;
+    const FdState* fd = fds.find(num);
+    std::string item;
+    switch (id) {
+      case FieldId::kFdlistNums: item = std::to_string(num); break;
+      case FieldId::kFdlistNames: if (fd) item = fd->name; break;
+      case FieldId::kFdlistCips:
+      case FieldId::kFdlistSips:
+      case FieldId::kFdlistCports:
+      case FieldId::kFdlistSports: {
+        if (!fd || !is_ip(*fd)) break;
+        const bool client = id == FieldId::kFdlistCips || id == FieldId::kFdlistCports;
+        const bool port = id == FieldId::kFdlistCports || id == FieldId::kFdlistSports;
+        if (port) {
+          item = std::to_string(client ? fd->sport : fd->dport);
+        } else {
+          std::string tmp;
+          format_endpoint(client ? fd->sip : fd->dip, fd->is_ipv6(), 0, tmp);
+          item = tmp.substr(0, tmp.rfind(':'));
+        }
+        break;
+      }
+      default: break;
+    }
+    if (item.empty()) continue;
+    if (!s.empty()) s += ',';
+    s += item;
+  }
+  if (s.empty()) return false;
+  return put_str(out, s);
+}
+
+}  // namespace
+
+bool extract_fd(FieldId id, const FieldArg& arg, const EventContext& ctx, FieldValues& out) {
+  switch (id) {
+    case FieldId::kFsPathName: case FieldId::kFsPathNameraw: case FieldId::kFsPathSource:
+    case FieldId::kFsPathSourceraw: case FieldId::kFsPathTarget: case FieldId::kFsPathTargetraw:
+      return fs_path(ctx, id, out);
+    case FieldId::kFdlistNums: case FieldId::kFdlistNames: case FieldId::kFdlistCips:
+    case FieldId::kFdlistSips: case FieldId::kFdlistCports: case FieldId::kFdlistSports:
+      return fdlist(ctx, id, out);
+    case FieldId::kFdTypes: {
+      if (!ctx.thread()) return false;
+      const FdTable& fds = ctx.thread()->files->fds;
+      if (arg.present) {
+        const FdState* fd = fds.find(arg.number);
+        return fd && put_str(out, fd->type_name());
+      }
+      // Distinct types of every open fd.
+      fds.for_each([&](const FdState& fd) {
+        const std::string_view t = fd.type_name();
+        for (const auto& v : out.values())
+          if (v.str == t) return;
+        put_str(out, t);
+      });
+      return !out.empty();
+    }
+    case FieldId::kFdNum:
+      if (ctx.fd_num() < 0 && !ctx.fd()) return false;
+      return put_i64(out, ctx.fd_num());
+    default:
+      break;
+  }
+  const FdState* fdp = ctx.fd();
+  if (!fdp) return false;
+  const FdState& fd = *fdp;
+  switch (id) {
+    case FieldId::kFdType: return put_str(out, fd.type_name());
+    case FieldId::kFdTypechar: {
+      static constexpr std::string_view kChars = "fd46pueXsltinbrmPo";
+      const char c = fd.type_char();
+      return put_str(out, kChars.substr(kChars.find(c), 1));
+    }
+    case FieldId::kFdName: return put_str(out, fd.name);
+    case FieldId::kFdNameraw: return put_str(out, fd.nameraw.empty() ? fd.name : fd.nameraw);
+    case FieldId::kFdDirectory:
+    case FieldId::kFdFilename: {
+      if (!is_file(fd)) return false;
+      std::string_view name = fd.name;
+      if (fd.type == FdType::Directory) return id == FieldId::kFdDirectory && put_str(out, name);
+      const size_t slash = name.rfind('/');
+      if (slash == std::string_view::npos) return id == FieldId::kFdFilename && put_str(out, name);
+      if (id == FieldId::kFdFilename) return put_str(out, name.substr(slash + 1));
+      return put_str(out, slash == 0 ? name.substr(0, 1) : name.substr(0, slash));
+    }
+    case FieldId::kFdIp:
+      if (!ip_value(fd, true, out)) return ip_value(fd, false, out);
+      ip_value(fd, false, out);
+      return true;
+    case FieldId::kFdCip: return ip_value(fd, true, out);
+    case FieldId::kFdSip: return ip_value(fd, false, out);
+    case FieldId::kFdLip: return ip_value(fd, local_is_client(fd), out);
+    case FieldId::kFdRip: return !is_server_socket(fd) && ip_value(fd, !local_is_client(fd), out);
+    case FieldId::kFdNet:
+      if (!ip_value(fd, true, out, FieldType::IpNet)) return ip_value(fd, false, out, FieldType::IpNet);
+      ip_value(fd, false, out, FieldType::IpNet);
+      return true;
+    case FieldId::kFdCnet: return ip_value(fd, true, out, FieldType::IpNet);
+    case FieldId::kFdSnet: return ip_value(fd, false, out, FieldType::IpNet);
+    case FieldId::kFdLnet: return ip_value(fd, local_is_client(fd), out, FieldType::IpNet);
+    case FieldId::kFdRnet: return !is_server_socket(fd) && ip_value(fd, !local_is_client(fd), out, FieldType::IpNet);
+    case FieldId::kFdPort:
+      if (!port_value(fd, true, out)) return port_value(fd, false, out);
+      port_value(fd, false, out);
+      return true;
+    case FieldId::kFdCport: return port_value(fd, true, out);
+    case FieldId::kFdSport: return port_value(fd, false, out);
+    case FieldId::kFdLport: return port_value(fd, local_is_client(fd), out);
+    case FieldId::kFdRport: return !is_server_socket(fd) && port_value(fd, !local_is_client(fd), out);
+    case FieldId::kFdProto:
+    case FieldId::kFdCproto:
+    case FieldId::kFdSproto:
+    case FieldId::kFdLproto:
+    case FieldId::kFdRproto: {
+      if (!is_ip(fd)) return false;
+      const bool client = id == FieldId::kFdCproto || (id == FieldId::kFdLproto && local_is_client(fd)) ||
+                          (id == FieldId::kFdRproto && !local_is_client(fd));
+      const uint16_t port = is_server_socket(fd) ? fd.dport : client ? fd.sport : fd.dport;
+      if (id == FieldId::kFdProto) return put_u64(out, port, FieldType::Port);
+      const std::string_view name = port_proto_name(port);
+      return !name.empty() && put_str(out, name);
+    }
+    case FieldId::kFdL4proto:
+      if (!is_ip(fd)) return false;
+      return put_str(out, l4proto_name(fd.l4proto));
+    case FieldId::kFdSockfamily:
+      if (is_ip(fd)) return put_str(out, "ip");
+      if (fd.type == FdType::UnixSock) return put_str(out, "unix");
+      return false;
+    case FieldId::kFdIsServer: return put_bool(out, fd.role == FdState::Role::Server || is_server_socket(fd));
+    case FieldId::kFdUid: {
+      if (!ctx.thread()) return false;
+      std::string& s = ctx.scratch();
+      s = std::to_string(ctx.thread()->tid) + std::to_string(fd.fd);
+      return put_str(out, s);
+    }
+    case FieldId::kFdConnected:
+      return put_bool(out, is_ip(fd) && !is_server_socket(fd) && (fd.sport != 0 || fd.dport != 0));
+    case FieldId::kFdNameChanged: return put_bool(out, false);
+    case FieldId::kFdDev: return put_i64(out, fd.dev, FieldType::Int32);
+    case FieldId::kFdDevMajor: return put_i64(out, (fd.dev >> 20) & 0xfff, FieldType::Int32);
+    case FieldId::kFdDevMinor: return put_i64(out, fd.dev & 0xfffff, FieldType::Int32);
+    case FieldId::kFdIno: return put_i64(out, static_cast<int64_t>(fd.ino));
+    case FieldId::kFdIsUpperLayer: return put_bool(out, (fd.open_flags & kFdUpperLayer) != 0);
+    case FieldId::kFdIsLowerLayer: return put_bool(out, (fd.open_flags & kFdLowerLayer) != 0);
+    default:
+      return false;  // DNS names and container-qualified names need data this source lacks
+  }
+}
+
+}  // namespace vigil::inspect::detail
