@@ -1,0 +1,372 @@
+// load_config_*: vigil.yaml (Falco's falco.yaml keys) into a Config.
+#include <fstream>
+#include <sstream>
+
+#include "config/config_reader.h"
+#include "config/yaml_override.h"
+#include "vigil/engine/config.h"
+
+namespace vigil::engine {
+
+namespace {
+
+using config::ConfigReader;
+using Handlers = std::map<std::string, ConfigReader::Handler>;
+
+// Falco keys vigil accepts without acting on them (no warning: a falco.yaml loads as is).
+const std::set<std::string> kIgnoredTopLevel = {
+    "config_files", "load_plugins", "plugins", "plugins_hostinfo", "webserver", "grpc", "grpc_output",
+    "libs_logger", "syscall_event_timeouts", "base_syscalls", "falco_libs", "container_engines",
+    "output_timeout", "outputs_queue_recovery", "json_include_output_fields_property_legacy",
+    "modern_bpf", "snaplen", "metadata_download", "log_stderr_format", "capture", "static_fields",
+    "container", "cpus_for_each_syscall_buffer", "syscall_buf_size_preset",
+    "rules_files_dir", "stdout_output_buffered"};
+
+// "jq '{text: .output}'" -> {"jq", "{text: .output}"}: blanks separate words, quotes group, and
+// nothing else is special (no variables, no globs, no pipes: there is no shell).
+Result<std::vector<std::string>> split_words(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool in_word = false;
+  char quote = 0;
+  for (char c : s) {
+    if (quote) {
+      if (c == quote) {
+        quote = 0;
+      } else {
+        cur += c;
+      }
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      in_word = true;
+    } else if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) out.push_back(std::move(cur));
+      cur.clear();
+      in_word = false;
+    } else {
+      cur += c;
+      in_word = true;
+    }
+  }
+  if (quote) return Error{"unterminated quote"};
+  if (in_word) out.push_back(std::move(cur));
+  return out;
+}
+
+void read_priority_key(Handlers& h, ConfigReader& r, Priority& p) {
+  h["priority"] = [&r, &p](const YAML::Node& n, const std::string& path) { r.read(n, path, p); };
+}
+
+void read_document(ConfigReader& r, const YAML::Node& root, Config& c) {
+  Handlers top;
+  auto rules_files = [&](const YAML::Node& n, const std::string& path) { r.read(n, path, c.rules_files); };
+  top["rules_files"] = rules_files;
+  top["rules_file"] = rules_files;
+  top["rules"] = [&](const YAML::Node& n, const std::string& path) {
+    if (n.IsNull()) return;
+    if (!n.IsSequence()) return r.fail(n, path, "expected a list of {enable: ...} / {disable: ...} entries");
+    for (size_t i = 0; i < n.size() && !r.failed(); ++i) {
+      const YAML::Node& e = n[i];
+      std::string ipath = ConfigReader::item(path, i);
+      if (!e.IsMap() || e.size() != 1) {
+        r.fail(e, ipath, "expected one of enable: or disable:");
+        return;
+      }
+      auto kv = e.begin();
+      std::string verb = kv->first.Scalar();
+      if (verb != "enable" && verb != "disable") {
+        r.fail(kv->first, ipath, "expected enable or disable, got '" + verb + "'");
+        return;
+      }
+      RuleSelection sel;
+      sel.enable = verb == "enable";
+      r.read_map(kv->second, ConfigReader::child(ipath, verb),
+                 {{"rule", [&](const YAML::Node& v, const std::string& p) { r.read(v, p, sel.rule); }},
+                  {"tag", [&](const YAML::Node& v, const std::string& p) { r.read(v, p, sel.tag); }}});
+      if (!r.failed() && sel.rule.empty() == sel.tag.empty()) {
+        r.fail(kv->second, ConfigReader::child(ipath, verb), "give exactly one of rule: or tag:");
+      }
+      c.rules.push_back(std::move(sel));
+    }
+  };
+  top["append_output"] = [&](const YAML::Node& n, const std::string& path) {
+    if (n.IsNull()) return;
+    if (!n.IsSequence()) return r.fail(n, path, "expected a list");
+    for (size_t i = 0; i < n.size() && !r.failed(); ++i) {
+      ExtraOutput x;
+      std::string ipath = ConfigReader::item(path, i);
+      r.read_map(n[i], ipath,
+                 {{"match",
+                   [&](const YAML::Node& m, const std::string& p) {
+                     std::vector<std::string> tags;
+                     r.read_map(m, p,
+                                {{"source", [&](const YAML::Node& v, const std::string& q) { r.read(v, q, x.source); }},
+                                 {"rule", [&](const YAML::Node& v, const std::string& q) { r.read(v, q, x.rule); }},
+                                 {"tags", [&](const YAML::Node& v, const std::string& q) { r.read(v, q, tags); }}});
+                     x.tags.insert(tags.begin(), tags.end());
+                   }},
+                  {"extra_output", [&](const YAML::Node& v, const std::string& p) { r.read(v, p, x.format); }},
+                  {"extra_fields",
+                   [&](const YAML::Node& v, const std::string& p) {
+                     r.warn(v, p, "extra_fields is not supported yet, ignored");
+                   }}});
+      c.append_output.push_back(std::move(x));
+    }
+  };
+  top["json_output"] = [&](auto& n, auto& p) { r.read(n, p, c.format.json_output); };
+  top["json_include_output_property"] = [&](auto& n, auto& p) { r.read(n, p, c.format.include_output); };
+  top["json_include_output_fields_property"] = [&](auto& n, auto& p) { r.read(n, p, c.format.include_output_fields); };
+  top["json_include_tags_property"] = [&](auto& n, auto& p) { r.read(n, p, c.format.include_tags); };
+  top["json_include_message_property"] = [&](auto& n, auto& p) { r.read(n, p, c.format.include_message); };
+  top["priority"] = [&](auto& n, auto& p) { r.read(n, p, c.priority); };
+  top["rule_matching"] = [&](auto& n, auto& p) {
+    size_t i = static_cast<size_t>(c.rule_matching);
+    r.read_choice(n, p, {"first", "all"}, i);
+    c.rule_matching = static_cast<RuleMatching>(i);
+  };
+  top["time_format_iso_8601"] = [&](auto& n, auto& p) { r.read(n, p, c.time_format_iso_8601); };
+  top["buffered_outputs"] = [&](auto& n, auto& p) { r.read(n, p, c.buffered_outputs); };
+  top["outputs"] = [&](auto& n, auto& p) {
+    r.read_map(n, p,
+               {{"rate", [&](auto& v, auto& q) { r.read(v, q, c.outputs_rate); }},
+                {"max_burst", [&](auto& v, auto& q) { r.read(v, q, c.outputs_max_burst, 1); }}});
+  };
+  top["outputs_queue"] = [&](auto& n, auto& p) {
+    r.read_map(n, p, {{"capacity", [&](auto& v, auto& q) {
+                         long long cap = static_cast<long long>(c.outputs_queue_capacity);
+                         r.read_int(v, q, cap, 0, 1ll << 24);
+                         // Falco's 0 means "unbounded"; vigil always bounds, with its default.
+                         c.outputs_queue_capacity = cap ? static_cast<size_t>(cap) : 1024;
+                       }}});
+  };
+  top["stdout_output"] = [&](auto& n, auto& p) {
+    Handlers h{{"enabled", [&](auto& v, auto& q) { r.read(v, q, c.stdout_output.enabled); }}};
+    read_priority_key(h, r, c.stdout_output.min_priority);
+    r.read_map(n, p, h);
+  };
+  top["file_output"] = [&](auto& n, auto& p) {
+    auto& f = c.file_output;
+    Handlers h{{"enabled", [&](auto& v, auto& q) { r.read(v, q, f.enabled); }},
+               {"keep_alive", [&](auto& v, auto& q) { r.read(v, q, f.keep_alive); }},
+               {"filename", [&](auto& v, auto& q) { r.read(v, q, f.filename); }}};
+    read_priority_key(h, r, f.min_priority);
+    r.read_map(n, p, h);
+  };
+  top["syslog_output"] = [&](auto& n, auto& p) {
+    auto& s = c.syslog_output;
+    Handlers h{{"enabled", [&](auto& v, auto& q) { r.read(v, q, s.enabled); }},
+               {"socket", [&](auto& v, auto& q) { r.read(v, q, s.socket); }},
+               {"format",
+                [&](auto& v, auto& q) {
+                  size_t i = static_cast<size_t>(s.format);
+                  r.read_choice(v, q, {"rfc3164", "rfc5424"}, i);
+                  s.format = static_cast<SyslogFormat>(i);
+                }},
+               {"facility", [&](auto& v, auto& q) { r.read_uint(v, q, s.facility, 23); }}};
+    read_priority_key(h, r, s.min_priority);
+    r.read_map(n, p, h);
+  };
+  top["program_output"] = [&](auto& n, auto& p) {
+    auto& pr = c.program_output;
+    Handlers h{{"enabled", [&](auto& v, auto& q) { r.read(v, q, pr.enabled); }},
+               {"keep_alive", [&](auto& v, auto& q) { r.read(v, q, pr.keep_alive); }},
+               {"program", [&](auto& v, auto& q) {
+                  if (v.IsSequence()) return r.read(v, q, pr.argv);
+                  std::string text;
+                  r.read(v, q, text);
+                  if (r.failed()) return;
+                  auto words = split_words(text);
+                  if (!words.ok()) return r.fail(v, q, words.error().message);
+                  pr.argv = std::move(*words);
+                }}};
+    read_priority_key(h, r, pr.min_priority);
+    r.read_map(n, p, h);
+  };
+  top["http_output"] = [&](auto& n, auto& p) {
+    auto& hc = c.http_output;
+    Handlers h{{"enabled", [&](auto& v, auto& q) { r.read(v, q, hc.enabled); }},
+               {"url", [&](auto& v, auto& q) { r.read(v, q, hc.url); }},
+               {"user_agent", [&](auto& v, auto& q) { r.read(v, q, hc.user_agent); }},
+               {"insecure", [&](auto& v, auto& q) { r.read(v, q, hc.insecure); }},
+               {"ca_cert", [&](auto& v, auto& q) { r.read(v, q, hc.ca_cert); }},
+               {"ca_bundle", [&](auto& v, auto& q) { r.read(v, q, hc.ca_bundle); }},
+               {"ca_path", [&](auto& v, auto& q) { r.read(v, q, hc.ca_path); }},
+               {"mtls", [&](auto& v, auto& q) { r.read(v, q, hc.mtls); }},
+               {"client_cert", [&](auto& v, auto& q) { r.read(v, q, hc.client_cert); }},
+               {"client_key", [&](auto& v, auto& q) { r.read(v, q, hc.client_key); }},
+               {"keep_alive", [&](auto& v, auto& q) { r.read(v, q, hc.keep_alive); }},
+               {"timeout_ms", [&](auto& v, auto& q) { r.read_uint(v, q, hc.timeout_ms, 3600000); }},
+               {"connect_timeout_ms", [&](auto& v, auto& q) { r.read_uint(v, q, hc.connect_timeout_ms, 3600000); }},
+               {"headers", [&](auto& v, auto& q) {
+                  if (v.IsNull()) return;
+                  if (!v.IsMap()) return r.fail(v, q, "expected a map of header names to values");
+                  for (auto it = v.begin(); it != v.end(); ++it) {
+                    std::string name = it->first.Scalar(), value;
+                    r.read(it->second, ConfigReader::child(q, name), value);
+                    if (name.empty() || name.find_first_of(":\r\n") != std::string::npos ||
+                        value.find_first_of("\r\n") != std::string::npos) {
+                      return r.fail(it->first, ConfigReader::child(q, name), "invalid header");
+                    }
+                    hc.headers[name] = value;
+                  }
+                }}};
+    read_priority_key(h, r, hc.min_priority);
+    r.read_map(n, p, h, {"echo", "compress_uploads"});
+  };
+  top["syscall_event_drops"] = [&](auto& n, auto& p) {
+    auto& d = c.syscall_event_drops;
+    r.read_map(n, p,
+               {{"threshold", [&](auto& v, auto& q) {
+                   r.read(v, q, d.threshold, 0);
+                   if (d.threshold > 1) r.fail(v, q, "must be between 0 and 1");
+                 }},
+                {"rate", [&](auto& v, auto& q) { r.read(v, q, d.rate, 0); }},
+                {"max_burst", [&](auto& v, auto& q) { r.read(v, q, d.max_burst, 1); }},
+                {"simulate_drops", [&](auto& v, auto& q) { r.read(v, q, d.simulate_drops); }},
+                {"actions", [&](auto& v, auto& q) {
+                   std::vector<std::string> names;
+                   r.read(v, q, names);
+                   if (r.failed()) return;
+                   d.actions.clear();
+                   for (size_t i = 0; i < names.size(); ++i) {
+                     const YAML::Node& at = v.IsSequence() ? YAML::Node(v[i]) : v;
+                     size_t k = 0;
+                     r.read_choice(at, v.IsSequence() ? ConfigReader::item(q, i) : q,
+                                   {"ignore", "log", "alert", "exit"}, k);
+                     d.actions.push_back(static_cast<DropAction>(k));
+                   }
+                 }}});
+  };
+  top["metrics"] = [&](auto& n, auto& p) {
+    auto& m = c.metrics;
+    r.read_map(n, p,
+               {{"enabled", [&](auto& v, auto& q) { r.read(v, q, m.enabled); }},
+                {"interval", [&](auto& v, auto& q) {
+                   std::string text;
+                   r.read(v, q, text);
+                   if (r.failed()) return;
+                   auto ns = parse_duration(text);
+                   if (!ns.ok()) return r.fail(v, q, ns.error().message);
+                   if (*ns < 100000000ull) return r.fail(v, q, "must be at least 100ms");
+                   m.interval_ns = *ns;
+                 }},
+                {"output_rule", [&](auto& v, auto& q) { r.read(v, q, m.output_rule); }},
+                {"output_file", [&](auto& v, auto& q) { r.read(v, q, m.output_file); }},
+                {"prometheus_file", [&](auto& v, auto& q) { r.read(v, q, m.prometheus_file); }},
+                {"include_empty_values", [&](auto& v, auto& q) { r.read(v, q, m.include_empty_values); }}},
+               {"resource_utilization_enabled", "state_counters_enabled", "kernel_event_counters_enabled",
+                "kernel_event_counters_per_cpu_enabled", "libbpf_stats_enabled", "convert_memory_to_mb",
+                "plugins_metrics_enabled", "jemalloc_stats_enabled", "rules_counters_enabled"});
+  };
+  top["engine"] = [&](auto& n, auto& p) {
+    auto& e = c.engine;
+    Handlers driver{{"buf_size_preset", [&](auto& v, auto& q) { r.read_uint(v, q, e.buf_size_preset, 10); }},
+                    {"cpus_for_each_buffer", [&](auto& v, auto& q) { r.read_uint(v, q, e.cpus_for_each_buffer, 1024); }},
+                    {"drop_failed_exit", [&](auto& v, auto& q) { r.read(v, q, e.drop_failed_exit); }}};
+    r.read_map(n, p,
+               {{"kind", [&](auto& v, auto& q) {
+                   size_t k = 0;
+                   r.read_choice(v, q, {"modern_ebpf", "replay", "nodriver"}, k);
+                   e.kind = v.Scalar();
+                 }},
+                {"modern_ebpf", [&](auto& v, auto& q) { r.read_map(v, q, driver); }},
+                {"replay", [&](auto& v, auto& q) { r.read_map(v, q, {}, {"capture_file"}); }}},
+               {"kmod", "ebpf", "gvisor"});
+  };
+  top["log_level"] = [&](auto& n, auto& p) {
+    size_t i = static_cast<size_t>(c.log_level);
+    r.read_choice(n, p, {"emergency", "alert", "critical", "error", "warning", "notice", "info", "debug"}, i);
+    c.log_level = static_cast<LogLevel>(i);
+  };
+  top["log_stderr"] = [&](auto& n, auto& p) { r.read(n, p, c.log_stderr); };
+  top["log_syslog"] = [&](auto& n, auto& p) { r.read(n, p, c.log_syslog); };
+  top["watch_config_files"] = [&](auto& n, auto& p) { r.read(n, p, c.watch_config_files); };
+  r.read_map(root, "", top, kIgnoredTopLevel);
+}
+
+}  // namespace
+
+Result<Config> load_config_string(std::string_view yaml, const std::string& name,
+                                  const std::vector<std::string>& overrides) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    Error err{"invalid YAML: " + e.msg, name};
+    if (e.mark.line >= 0) {
+      err.line = static_cast<uint32_t>(e.mark.line + 1);
+      err.column = static_cast<uint32_t>(e.mark.column + 1);
+    }
+    return err;
+  }
+  if (root.IsDefined() && !root.IsNull() && !root.IsMap()) {
+    Error err{"the configuration must be a map of keys", name};
+    err.line = static_cast<uint32_t>(root.Mark().line + 1);
+    err.column = static_cast<uint32_t>(root.Mark().column + 1);
+    return err;
+  }
+  if (!root.IsDefined() || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+  std::vector<std::pair<std::string, std::string>> applied;
+  try {
+    for (auto& o : overrides) {
+      std::string path;
+      if (Status st = config::apply_override(root, o, path); !st.ok()) return st.error();
+      applied.emplace_back(path, o);
+    }
+    Config c;
+    c.source = name;
+    ConfigReader r(name, applied);
+    read_document(r, root, c);
+    if (r.failed()) return r.error();
+    c.warnings = std::move(r.warnings());
+    return c;
+  } catch (const YAML::Exception& e) {
+    return Error{"configuration: " + e.msg, name};
+  }
+}
+
+Result<Config> load_config_file(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{"cannot read configuration file", path};
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return load_config_string(ss.str(), path, overrides);
+}
+
+Result<uint64_t> parse_duration(std::string_view text) {
+  if (text.empty()) return Error{"empty duration"};
+  uint64_t total = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    uint64_t n = 0;
+    size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      if (n > (UINT64_MAX - 9) / 10) return Error{"duration too large: '" + std::string(text) + "'"};
+      n = n * 10 + static_cast<uint64_t>(text[i++] - '0');
+    }
+    if (i == start) return Error{"invalid duration '" + std::string(text) + "' (e.g. 500ms, 30s, 15m, 1h)"};
+    size_t ustart = i;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
+    std::string_view unit = text.substr(ustart, i - ustart);
+    uint64_t mul;
+    if (unit == "ns") mul = 1;
+    else if (unit == "us") mul = 1000ull;
+    else if (unit == "ms") mul = 1000000ull;
+    else if (unit == "s") mul = 1000000000ull;
+    else if (unit == "m") mul = 60ull * 1000000000ull;
+    else if (unit == "h") mul = 3600ull * 1000000000ull;
+    else if (unit == "d") mul = 86400ull * 1000000000ull;
+    else if (unit == "w") mul = 7ull * 86400ull * 1000000000ull;
+    else return Error{"invalid duration '" + std::string(text) + "': unit must be ns, us, ms, s, m, h, d or w"};
+    if (n > UINT64_MAX / mul || total > UINT64_MAX - n * mul) return Error{"duration too large: '" + std::string(text) + "'"};
+    total += n * mul;
+  }
+  return total;
+}
+
+uint64_t DriverConfig::buffer_bytes() const {
+  if (buf_size_preset == 0 || buf_size_preset > 10) return 8ull << 20;
+  return 1ull << (20 + buf_size_preset - 1);
+}
+
+}  // namespace vigil::engine

@@ -1,0 +1,46 @@
+// Sinks that print lines: stdout (any FILE*), and the callback sink for embedders.
+#include "vigil/engine/alert_sink.h"
+
+namespace vigil::engine {
+
+namespace {
+
+class StreamSink final : public AlertSink {
+ public:
+  explicit StreamSink(std::FILE* stream) : stream_(stream ? stream : stdout) {}
+
+  Status write(const RenderedAlert& alert) override {
+    if (std::fwrite(alert.line.data(), 1, alert.line.size(), stream_) != alert.line.size() ||
+        std::fputc('\n', stream_) == EOF) {
+      return Error{"stdout: write failed"};
+    }
+    return {};
+  }
+
+  Status flush() override {
+    if (std::fflush(stream_) != 0) return Error{"stdout: flush failed"};
+    return {};
+  }
+
+ private:
+  std::FILE* stream_;
+};
+
+class CallbackSink final : public AlertSink {
+ public:
+  explicit CallbackSink(std::function<Status(const RenderedAlert&)> fn) : fn_(std::move(fn)) {}
+  Status write(const RenderedAlert& alert) override { return fn_(alert); }
+
+ private:
+  std::function<Status(const RenderedAlert&)> fn_;
+};
+
+}  // namespace
+
+std::unique_ptr<AlertSink> make_stdout_sink(std::FILE* stream) { return std::make_unique<StreamSink>(stream); }
+
+std::unique_ptr<AlertSink> make_callback_sink(std::function<Status(const RenderedAlert&)> fn) {
+  return std::make_unique<CallbackSink>(std::move(fn));
+}
+
+}  // namespace vigil::engine
