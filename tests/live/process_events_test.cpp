@@ -1,6 +1,7 @@
 // Live capture of the process lifecycle: fork/clone, execve (with the full process snapshot the
 // schema defines), thread creation and exit.
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -266,4 +267,39 @@ TEST_CASE("executing a memfd through execveat is flagged as running from memfd")
   CHECK(events[0].param("exe").as_string() == "memtrue");
   INFO("trusted_exepath " << events[0].param("trusted_exepath").as_string());
   CHECK(events[0].param("trusted_exepath").as_string().find("memfd:vigil-memfd") != std::string_view::npos);
+}
+
+TEST_CASE("procexit names the subreaper that adopts the children of an exiting process") {
+  REQUIRE(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
+  auto src = open_live(process_options());
+  int hold[2];
+  REQUIRE(pipe(hold) == 0);
+  pid_t middle = fork();
+  if (middle == 0) {
+    pid_t grandchild = fork();
+    if (grandchild == 0) {
+      close(hold[1]);
+      char c;
+      (void)!read(hold[0], &c, 1);  // until the test closes the pipe
+      _exit(0);
+    }
+    _exit(grandchild > 0 ? 0 : 1);
+  }
+  REQUIRE(waitpid(middle, nullptr, 0) == middle);
+  close(hold[1]);
+  close(hold[0]);
+  // The grandchild is ours now: reap it.
+  int status = 0;
+  const pid_t reaped = wait(&status);
+  CHECK(reaped > 0);
+  emit_marker();
+  auto events = collect_until_marker(*src, [&](const EventView& e) {
+    return e.type() == kProcExit && (e.tid() == middle || e.tid() == reaped);
+  });
+  REQUIRE(events.size() == 2);
+  const auto& m = events[0].tid() == middle ? events[0] : events[1];
+  const auto& g = events[0].tid() == reaped ? events[0] : events[1];
+  CHECK(m.param("reaper_tid").as_i64() == getpid());
+  CHECK(g.param("reaper_tid").as_i64() == 0);  // no children of its own
+  REQUIRE(prctl(PR_SET_CHILD_SUBREAPER, 0) == 0);
 }
