@@ -26,7 +26,10 @@ Error ConfigReader::located(const YAML::Node& n, const std::string& path, const 
       return Error{path + ": " + message, "-o " + it->second};
     }
   }
-  Error e{path.empty() ? message : path + ": " + message, file_};
+  std::string file = file_;
+  auto from = key_files_.find(path.substr(0, path.find_first_of(".[")));
+  if (from != key_files_.end()) file = from->second;
+  Error e{path.empty() ? message : path + ": " + message, file};
   YAML::Mark m = n.IsDefined() ? n.Mark() : YAML::Mark::null_mark();
   if (m.line >= 0) {
     e.line = static_cast<uint32_t>(m.line + 1);

@@ -23,8 +23,10 @@ class ConfigReader {
  public:
   using Handler = std::function<void(const YAML::Node& value, const std::string& path)>;
 
-  ConfigReader(std::string file, std::vector<std::pair<std::string, std::string>> overrides)
-      : file_(std::move(file)), overrides_(std::move(overrides)) {}
+  // `key_files`: top-level keys that came from another file than `file` (config_files).
+  ConfigReader(std::string file, std::vector<std::pair<std::string, std::string>> overrides,
+               std::map<std::string, std::string> key_files = {})
+      : file_(std::move(file)), overrides_(std::move(overrides)), key_files_(std::move(key_files)) {}
 
   // Calls the handler of each key of `map`; unknown keys become warnings unless in `ignored`.
   void read_map(const YAML::Node& map, const std::string& path, const std::map<std::string, Handler>& handlers,
@@ -64,6 +66,7 @@ class ConfigReader {
 
   std::string file_;
   std::vector<std::pair<std::string, std::string>> overrides_;  // normalised path, option text
+  std::map<std::string, std::string> key_files_;
   std::optional<Error> error_;
   std::vector<std::string> warnings_;
 };

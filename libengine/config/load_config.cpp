@@ -1,4 +1,6 @@
 // load_config_*: vigil.yaml (Falco's falco.yaml keys) into a Config.
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -15,7 +17,7 @@ using Handlers = std::map<std::string, ConfigReader::Handler>;
 
 // Falco keys vigil accepts without acting on them (no warning: a falco.yaml loads as is).
 const std::set<std::string> kIgnoredTopLevel = {
-    "config_files", "load_plugins", "plugins", "plugins_hostinfo", "webserver", "grpc", "grpc_output",
+    "load_plugins", "plugins", "plugins_hostinfo", "webserver", "grpc", "grpc_output",
     "libs_logger", "syscall_event_timeouts", "base_syscalls", "falco_libs", "container_engines",
     "output_timeout", "outputs_queue_recovery", "json_include_output_fields_property_legacy",
     "modern_bpf", "snaplen", "metadata_download", "log_stderr_format", "capture", "static_fields",
@@ -273,6 +275,10 @@ void read_document(ConfigReader& r, const YAML::Node& root, Config& c) {
                 {"replay", [&](auto& v, auto& q) { r.read_map(v, q, {}, {"capture_file"}); }}},
                {"kmod", "ebpf", "gvisor"});
   };
+  top["config_files"] = [&](auto& n, auto& p) {
+    std::vector<std::string> ignored;  // already included by include_config_files
+    r.read(n, p, ignored);
+  };
   top["log_level"] = [&](auto& n, auto& p) {
     size_t i = static_cast<size_t>(c.log_level);
     r.read_choice(n, p, {"emergency", "alert", "critical", "error", "warning", "notice", "info", "debug"}, i);
@@ -284,13 +290,10 @@ void read_document(ConfigReader& r, const YAML::Node& root, Config& c) {
   r.read_map(root, "", top, kIgnoredTopLevel);
 }
 
-}  // namespace
-
-Result<Config> load_config_string(std::string_view yaml, const std::string& name,
-                                  const std::vector<std::string>& overrides) {
+Result<YAML::Node> parse_yaml(const std::string& text, const std::string& name) {
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(yaml));
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     Error err{"invalid YAML: " + e.msg, name};
     if (e.mark.line >= 0) {
@@ -306,8 +309,79 @@ Result<Config> load_config_string(std::string_view yaml, const std::string& name
     return err;
   }
   if (!root.IsDefined() || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+  return root;
+}
+
+Result<std::string> read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{"cannot read configuration file", path};
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Loads config_files into `root` (top-level keys replace), noting where each key came from.
+Status include_config_files(YAML::Node& root, const std::string& name, std::vector<std::string>& files,
+                            std::map<std::string, std::string>& key_files, std::vector<std::string>& warnings) {
+  const YAML::Node& croot = root;
+  YAML::Node list = croot["config_files"];
+  if (!list.IsDefined() || list.IsNull()) return {};
+  std::vector<std::string> entries;
+  ConfigReader r(name, {});
+  r.read(list, "config_files", entries);
+  if (r.failed()) return r.error();
+  std::filesystem::path base = std::filesystem::path(name).parent_path();
+  for (auto& entry : entries) {
+    std::filesystem::path p(entry);
+    if (p.is_relative() && !base.empty()) p = base / p;
+    std::vector<std::string> paths;
+    std::error_code ec;
+    if (!std::filesystem::exists(p, ec)) {
+      // Like a config.d directory nobody created yet: not an error.
+      warnings.push_back(name + ": config_files: " + p.string() + " does not exist, skipped");
+      continue;
+    }
+    if (std::filesystem::is_directory(p, ec)) {
+      for (auto& de : std::filesystem::directory_iterator(p, ec)) {
+        auto ext = de.path().extension();
+        if (de.is_regular_file() && (ext == ".yaml" || ext == ".yml")) paths.push_back(de.path().string());
+      }
+      std::sort(paths.begin(), paths.end());
+    } else {
+      paths.push_back(p.string());
+    }
+    for (auto& path : paths) {
+      auto text = read_text(path);
+      if (!text.ok()) return text.error();
+      auto doc = parse_yaml(*text, path);
+      if (!doc.ok()) return doc.error();
+      files.push_back(path);
+      for (auto it = doc->begin(); it != doc->end(); ++it) {
+        std::string key = it->first.Scalar();
+        if (key == "config_files") continue;  // one level only, as Falco
+        root[key] = it->second;
+        key_files[key] = path;
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<Config> load_config_string(std::string_view yaml, const std::string& name,
+                                  const std::vector<std::string>& overrides) {
+  auto parsed = parse_yaml(std::string(yaml), name);
+  if (!parsed.ok()) return parsed.error();
+  YAML::Node root = *parsed;
   std::vector<std::pair<std::string, std::string>> applied;
   try {
+    std::vector<std::string> files = {name};
+    std::map<std::string, std::string> key_files;
+    std::vector<std::string> include_warnings;
+    if (Status st = include_config_files(root, name, files, key_files, include_warnings); !st.ok()) {
+      return st.error();
+    }
     for (auto& o : overrides) {
       std::string path;
       if (Status st = config::apply_override(root, o, path); !st.ok()) return st.error();
@@ -315,10 +389,12 @@ Result<Config> load_config_string(std::string_view yaml, const std::string& name
     }
     Config c;
     c.source = name;
-    ConfigReader r(name, applied);
+    c.config_files = std::move(files);
+    ConfigReader r(name, applied, std::move(key_files));
     read_document(r, root, c);
     if (r.failed()) return r.error();
-    c.warnings = std::move(r.warnings());
+    c.warnings = std::move(include_warnings);
+    c.warnings.insert(c.warnings.end(), r.warnings().begin(), r.warnings().end());
     return c;
   } catch (const YAML::Exception& e) {
     return Error{"configuration: " + e.msg, name};
@@ -326,11 +402,9 @@ Result<Config> load_config_string(std::string_view yaml, const std::string& name
 }
 
 Result<Config> load_config_file(const std::string& path, const std::vector<std::string>& overrides) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"cannot read configuration file", path};
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return load_config_string(ss.str(), path, overrides);
+  auto text = read_text(path);
+  if (!text.ok()) return text.error();
+  return load_config_string(*text, path, overrides);
 }
 
 Result<uint64_t> parse_duration(std::string_view text) {

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "output/json_writer.h"
+#include "output/time_format.h"
 
 namespace vigil::engine {
 
@@ -201,6 +202,38 @@ std::string render_stats_json(const MetricsSnapshot& m, bool include_empty) {
   }
   out += '}';
   return out;
+}
+
+Alert stats_alert(const MetricsSnapshot& m, bool iso8601, bool include_empty) {
+  Alert a;
+  a.time_ns = m.time_ns;
+  a.rule = "Falco internal: metrics snapshot";
+  a.priority = Priority::Informational;
+  a.source = "internal";
+  a.hostname = m.hostname;
+  a.message = "Falco metrics snapshot";
+  a.text = (iso8601 ? output::iso_time(m.time_ns, false) : output::local_time(m.time_ns)) + ": " +
+           std::string(priority_name(a.priority)) + " " + a.message;
+  auto num = [&](std::string name, uint64_t v) {
+    if (v == 0 && !include_empty) return;
+    a.output_fields.push_back({std::move(name), std::to_string(v), Alert::Field::Kind::Number});
+  };
+  a.output_fields.push_back({"uptime_seconds", number(m.uptime_seconds), Alert::Field::Kind::Number});
+  num("events_total", m.events);
+  num("drops_total", m.drops);
+  for (auto& [reason, n] : m.drops_by_reason) num("drops_" + reason + "_total", n);
+  uint64_t alerts = 0;
+  for (auto& r : m.rules) alerts += r.matches;
+  num("alerts_total", alerts);
+  for (auto& r : m.rules) num("rule_matches." + r.rule, r.matches);
+  num("outputs_rate_limited_total", m.outputs.rate_limited);
+  for (auto& s : m.outputs.sinks) {
+    num("output_sent_total." + s.name, s.sent);
+    num("output_dropped_total." + s.name, s.dropped);
+    num("output_failed_total." + s.name, s.failed);
+  }
+  for (auto& [table, n] : m.state_sizes) num("state_entries." + table, n);
+  return a;
 }
 
 }  // namespace vigil::engine

@@ -12,6 +12,10 @@ namespace vigil::engine::outputs {
 // `send_nosignal` uses send(MSG_NOSIGNAL) so a vanished reader is EPIPE, not a SIGPIPE.
 int write_all(int fd, std::string_view data, bool send_nosignal = false);
 
-inline std::string errno_text(int err) { return std::strerror(err); }
+// strerror for worker threads (strerror itself may share a static buffer).
+inline std::string errno_text(int err) {
+  char buf[128];
+  return strerror_r(err, buf, sizeof buf);  // GNU variant: returns the message pointer
+}
 
 }  // namespace vigil::engine::outputs

@@ -1,6 +1,7 @@
 // HTTP(S) output: POSTs the JSON alert with libcurl, like Falco's http_output (falcosidekick
 // accepts exactly this body).
 #include <curl/curl.h>
+#include <strings.h>
 
 #include <mutex>
 
@@ -18,8 +19,14 @@ class HttpSink final : public AlertSink {
     // libcurl's global init is once per process and (since 7.84) thread-safe.
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-    headers_ = curl_slist_append(headers_, "Content-Type: application/json");
-    for (auto& [k, v] : o_.headers) headers_ = curl_slist_append(headers_, (k + ": " + v).c_str());
+    bool custom_type = false;
+    for (auto& [k, v] : o_.headers) {
+      headers_ = curl_slist_append(headers_, (k + ": " + v).c_str());
+      custom_type |= strcasecmp(k.c_str(), "Content-Type") == 0;
+    }
+    if (!custom_type) headers_ = curl_slist_append(headers_, "Content-Type: application/json");
+    // curl would otherwise send "Expect: 100-continue" for large alerts and wait for the answer.
+    headers_ = curl_slist_append(headers_, "Expect:");
   }
   ~HttpSink() override {
     if (curl_) curl_easy_cleanup(curl_);

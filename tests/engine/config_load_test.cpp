@@ -1,6 +1,7 @@
 // vigil.yaml loading: Falco keys into typed values, -o overrides, located errors, and outputs
 // built from a configuration.
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -247,4 +248,29 @@ TEST_CASE("build_outputs starts the enabled outputs and refuses incomplete ones"
   CHECK(bad.error().to_string() == "vigil.yaml: http_output is enabled but http_output.url is empty");
   Config prog = load_ok("program_output: {enabled: true}\n");
   CHECK_FALSE(build_outputs(prog).ok());
+}
+
+TEST_CASE("config_files replace top-level keys in order and errors point into the included file") {
+  std::string dir = vigil::test::temp_dir();
+  std::filesystem::create_directories(dir + "/config.d");
+  auto write = [](const std::string& path, const std::string& text) { std::ofstream(path) << text; };
+  write(dir + "/vigil.yaml", "config_files: [config.d, extra.yaml, missing.d]\njson_output: false\npriority: error\n");
+  write(dir + "/config.d/20-b.yaml", "file_output: {enabled: true, filename: /b.txt}\n");
+  write(dir + "/config.d/10-a.yaml", "json_output: true\nfile_output: {enabled: true, filename: /a.txt}\n");
+  write(dir + "/config.d/notes.txt", "not: yaml: at: all\n");
+  write(dir + "/extra.yaml", "priority: notice\n");
+  auto c = load_config_file(dir + "/vigil.yaml", {"priority=warning"});
+  REQUIRE(c.ok());
+  CHECK(c->format.json_output);
+  CHECK(c->file_output.filename == "/b.txt");
+  CHECK(c->priority == Priority::Warning);  // -o applies last
+  CHECK(c->config_files == std::vector<std::string>{dir + "/vigil.yaml", dir + "/config.d/10-a.yaml",
+                                                    dir + "/config.d/20-b.yaml", dir + "/extra.yaml"});
+  REQUIRE(c->warnings.size() == 1);
+  CHECK(c->warnings[0] == dir + "/vigil.yaml: config_files: " + dir + "/missing.d does not exist, skipped");
+
+  write(dir + "/extra.yaml", "priority: notice\nstdout_output:\n  enabled: perhaps\n");
+  auto bad = load_config_file(dir + "/vigil.yaml");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().to_string() == dir + "/extra.yaml:3:12: stdout_output.enabled: expected true or false, got 'perhaps'");
 }

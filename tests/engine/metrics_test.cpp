@@ -1,6 +1,11 @@
 // Metrics rendering (Prometheus text, JSON stats lines), alert counters, the stats ticker, and
 // the syscall_event_drops policy.
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "test_paths.h"
 
 #include "vigil/engine/drop_policy.h"
 #include "vigil/engine/metrics.h"
@@ -10,6 +15,13 @@ using namespace vigil::engine;
 namespace {
 
 constexpr uint64_t kSec = 1000000000ull;
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 MetricsSnapshot sample_snapshot() {
   AlertCounters counters;
@@ -201,4 +213,33 @@ TEST_CASE("drop policy actions: ignore does nothing visible, exit asks to stop, 
   CHECK_FALSE(q.observe(kSec, {}).acted);
   CHECK_FALSE(q.observe(2 * kSec + 1, {1000, 0}).acted);  // no drops at all
   CHECK(q.drop_seconds() == 0);
+}
+
+TEST_CASE("a metrics snapshot becomes an internal Informational alert for output_rule") {
+  MetricsSnapshot m = sample_snapshot();
+  m.rules.resize(1);
+  m.outputs.sinks.resize(1);
+  m.drops_by_reason.clear();
+  m.state_sizes.resize(1);
+  Alert a = stats_alert(m, true);
+  CHECK(a.to_json() ==
+        R"J({"hostname":"node-1","output":"2023-11-14T22:13:20.000000000+0000: Informational Falco metrics snapshot","output_fields":{"uptime_seconds":12.5,"events_total":123456,"drops_total":7,"alerts_total":1,"rule_matches.Read \"sensitive\" file\\untrusted":1,"output_sent_total.stdout":3,"state_entries.threads":311},"priority":"Informational","rule":"Falco internal: metrics snapshot","source":"internal","tags":[],"time":"2023-11-14T22:13:20.000000000Z"})J");
+}
+
+TEST_CASE("metrics files: the Prometheus file is replaced whole, stats lines are appended") {
+  std::string dir = vigil::test::temp_dir();
+  MetricsSnapshot m = sample_snapshot();
+  REQUIRE(write_prometheus_file(dir + "/vigil.prom", m).ok());
+  m.events = 1;
+  REQUIRE(write_prometheus_file(dir + "/vigil.prom", m).ok());
+  CHECK(read_text(dir + "/vigil.prom") == render_prometheus(m));
+  CHECK(std::distance(std::filesystem::directory_iterator(dir), std::filesystem::directory_iterator()) == 1);
+
+  REQUIRE(append_stats_line(dir + "/stats.jsonl", m).ok());
+  REQUIRE(append_stats_line(dir + "/stats.jsonl", m).ok());
+  CHECK(read_text(dir + "/stats.jsonl") == render_stats_json(m) + "\n" + render_stats_json(m) + "\n");
+
+  vigil::Status st = write_prometheus_file("/nonexistent-dir/vigil.prom", m);
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error().file.rfind("/nonexistent-dir/vigil.prom.tmp.", 0) == 0);
 }

@@ -135,6 +135,10 @@ struct Config {
 
   std::vector<std::string> warnings;  // located "FILE:LINE:COL: unknown key ..." lines
   std::string source;                 // the file (or name) this was loaded from
+  // Every file read: the main one, then those of `config_files` (Falco's config.d mechanism:
+  // files, or directories contributing their *.yaml/*.yml sorted by name, whose top-level keys
+  // replace the main file's, in order; -o overrides apply last). What watch_config_files watches.
+  std::vector<std::string> config_files;
 };
 
 // Loads `path` and applies `overrides` ("key=value", as given to -o).

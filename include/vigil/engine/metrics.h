@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "vigil/common/result.h"
 #include "vigil/engine/engine.h"
 #include "vigil/engine/outputs.h"
 
@@ -73,6 +74,17 @@ std::string render_prometheus(const MetricsSnapshot& m);
 // One JSON object on one line (for metrics.output_file), keys as in the Prometheus names
 // without the vigil_ prefix; `include_empty` keeps zero counters.
 std::string render_stats_json(const MetricsSnapshot& m, bool include_empty = false);
+
+// metrics.prometheus_file: replaces `path` with render_prometheus(m) atomically (a temporary
+// file in the same directory, then rename), so a scraper never reads half a file.
+Status write_prometheus_file(const std::string& path, const MetricsSnapshot& m);
+// metrics.output_file: appends render_stats_json(m, include_empty) and a newline to `path`.
+Status append_stats_line(const std::string& path, const MetricsSnapshot& m, bool include_empty = false);
+
+// The snapshot as an internal alert (metrics.output_rule): rule "Falco internal: metrics
+// snapshot", priority Informational, source "internal", message "Falco metrics snapshot", and
+// the counters of render_stats_json as numeric output fields.
+Alert stats_alert(const MetricsSnapshot& m, bool iso8601, bool include_empty = false);
 
 // Decides when periodic stats are due: every `interval_ns` of the clock it is given.
 class MetricsTicker {
