@@ -29,6 +29,28 @@ const UserTable& Inspector::users() const { return impl_->users; }
 const capture::MachineInfo* Inspector::machine() const { return impl_->machine ? &*impl_->machine : nullptr; }
 const InspectorStats& Inspector::stats() const { return impl_->stats; }
 const FieldRegistry& Inspector::fields() const { return *impl_->registry; }
+const std::vector<capture::InterfaceInfo>& Inspector::interfaces() const { return impl_->interfaces; }
+const ContainerMetadata& Inspector::container(const ContainerMatch& match) const {
+  auto it = impl_->containers.find(match.id);
+  if (it == impl_->containers.end()) it = impl_->containers.emplace(match.id, impl_->container_provider().lookup(match)).first;
+  return it->second;
+}
+
+void Inspector::Impl::on_container_event(const capture::EventView& ev) {
+  // The JSON parameter of container events (the legacy 4-field layout is not parsed).
+  for (uint32_t i = 0; i < ev.nparams(); ++i) {
+    if (!ev.info() || i >= ev.info()->params.size() || ev.info()->params[i].name != "json") continue;
+    auto meta = container_metadata_from_json(ev.param(i).as_string());
+    if (!meta.ok()) {
+      ++stats.malformed_events;
+      return;
+    }
+    containers.erase(meta->id);
+    container_table.put(std::move(meta.value()));
+    return;
+  }
+}
+
 const InspectorOptions& Inspector::options() const { return impl_->options; }
 const capture::ParamResolver& Inspector::param_resolver() const { return impl_->resolver; }
 
@@ -86,6 +108,7 @@ Status Inspector::seed(const capture::CaptureMetadata& meta) {
   s.enter_events.clear();
   s.fds_to_close.clear();
   s.tid_to_remove = -1;
+  s.containers.clear();
   s.users.seed(meta);
   s.machine = meta.machine;
   s.interfaces = meta.interfaces;
@@ -132,6 +155,7 @@ Status Inspector::seed(const capture::CaptureMetadata& meta) {
     t->exe_lower_layer = ti.exe_lower_layer;
     t->exe_from_memfd = ti.exe_from_memfd;
     t->pidns_init_start_ts = ti.pidns_init_start_ts;
+    t->container = container_from_cgroups(t->cgroups);
     t->files->cwd = ti.cwd;
     if (t->files->cwd.empty() || t->files->cwd.back() != '/') t->files->cwd += '/';
     if (created) ++s.stats.threads_created;
@@ -242,6 +266,11 @@ ThreadState* Inspector::Impl::thread_for(const EventView& ev) {
     return nullptr;
   }
   ++stats.threads_created;
+  t->placeholder = true;
+  t->pid = tid;
+  t->comm = "<NA>";
+  t->exe = "<NA>";
+  t->files->cwd.clear();
   return t;
 }
 
@@ -250,15 +279,19 @@ const EventContext& Inspector::process(const EventView& ev) {
   s.apply_deferred();
   ++s.stats.events;
   const uint64_t ts = ev.ts();
-  if (s.first_ts == 0) s.first_ts = ts;
   EventContext& ctx = ctx_;
+  // evt.reltime and evt.deltatime measure between events a consumer sees: internal and
+  // state-only events do not count.
+  const bool internal = (ev.info() && (ev.info()->category & capture::kCatInternal)) ||
+                        (ev.dump_flags() & capture::kDumpStateOnly);
+  if (s.first_ts == 0) s.first_ts = ts;
   ctx.event_ = ev;
   ctx.enter_ = EventView();
-  ctx.first_ts_ = s.first_ts;
+  ctx.first_ts_ = s.first_ts ? s.first_ts : ts;
   ctx.prev_ts_ = s.prev_ts ? s.prev_ts : ts;
   ctx.fd_ = nullptr;
   ctx.fd_num_ = -1;
-  s.prev_ts = ts;
+  if (!internal) s.prev_ts = ts;
 
   static const detail::EventAction kNoAction{};
   const detail::EventAction& action = ev.type() < s.actions->size() ? (*s.actions)[ev.type()] : kNoAction;
@@ -270,6 +303,9 @@ const EventContext& Inspector::process(const EventView& ev) {
   if (!t) {
     if (action.action == detail::StateAction::ProcExit) {
       ++s.stats.orphan_exits;
+    } else if (ev.info() && (ev.info()->has(capture::kSkipParseReset) || ev.info()->name == "switch" ||
+                             ev.info()->name == "container")) {
+      // Scheduler and similar events name a thread without being its activity: no new entry.
     } else {
       const bool clone_child = action.action == detail::StateAction::Clone && ev.param(0).as_i64() == 0;
       if (!clone_child) ++s.stats.unknown_thread_events;
@@ -287,27 +323,72 @@ const EventContext& Inspector::process(const EventView& ev) {
     }
   }
 
-  // The fd this event works on; from the enter event when a raw exit event lacks it.
-  if (action.fd_param >= 0) {
-    ParamView p = ev.param(static_cast<uint32_t>(action.fd_param));
-    if (p.empty() && ctx.enter_.valid() && ev.type() - 1 < static_cast<int>(s.actions->size())) {
-      const auto& enter_action = (*s.actions)[ev.type() - 1];
-      if (enter_action.fd_param >= 0) p = ctx.enter_.param(static_cast<uint32_t>(enter_action.fd_param));
+  // The fd this event works on, tracked per thread like libsinsp's "last event fd": set by an
+  // enter event that uses an fd, by an exit event that names it, or by the fd a call created.
+  // Which events count follows the table the events are displayed with.
+  const capture::EventSchema* shown_schema = capture::display_schema(ev, s.options.display);
+  const uint32_t fd_flags = shown_schema ? (*shown_schema)[ev.type()].flags &
+                                               (capture::kCreatesFd | capture::kUsesFd | capture::kDestroysFd)
+                                         : 0;
+  bool creates = false;
+  if (t) {
+    if (!is_exit) {
+      t->lastevent_fd = -1;
+      if ((fd_flags & capture::kUsesFd) && ev.nparams() > 0) t->lastevent_fd = ev.param(0).as_i64();
+    } else if (action.fd_param >= 0 && !action.fd_is_result) {
+      ParamView p = ev.param(static_cast<uint32_t>(action.fd_param));
+      if (!p.empty()) t->lastevent_fd = p.as_i64();
     }
-    if (!p.empty()) ctx.fd_num_ = p.as_i64();
+    if (is_exit && action.fd_is_result) {
+      // The created fd (or an error) is the result; the update code opens it.
+      ParamView p = ev.param(static_cast<uint32_t>(action.fd_param));
+      ctx.fd_num_ = p.empty() ? -1 : p.as_i64();
+      creates = true;
+    } else {
+      ctx.fd_num_ = t->lastevent_fd;
+    }
   }
 
+  if (ev.info() && ev.info()->name == "container") s.on_container_event(ev);
   ctx.thread_ = t;
-  if (t) s.update(ctx, t, action);
+  if (t) {
+    s.update(ctx, t, action);
+    s.update_memory(ctx, t);
+  }
   // The update may have replaced the thread (clone child, pid reuse): look it up again.
   t = s.threads.find(ev.tid());
   ctx.thread_ = t;
-  if (t && ctx.fd_num_ >= 0) {
-    ctx.fd_ = t->files->fds.find(ctx.fd_num_);
-    if (!ctx.fd_ && !action.fd_is_result) ++s.stats.unknown_fd_events;
+  ctx.fd_num_ = -1;
+  if (t) {
+    if (creates && fd_flags) {
+      int64_t created = -1;
+      if (ParamView p = ev.param(static_cast<uint32_t>(action.fd_param)); !p.empty()) created = p.as_i64();
+      if (created >= 0) t->lastevent_fd = created;
+    }
+    if (fd_flags) {
+      ctx.fd_num_ = t->lastevent_fd;
+      ctx.fd_ = t->files->fds.find(ctx.fd_num_);
+      if (!ctx.fd_ && ctx.fd_num_ >= 0) ++s.stats.unknown_fd_events;
+    }
   }
+  ctx.has_fd_ = fd_flags != 0;
   if (!is_exit && t && (ev.info() == nullptr || (ev.info()->category & capture::kCatSyscall))) s.remember_enter(ev);
   return ctx;
+}
+
+void Inspector::Impl::update_memory(const EventContext& ctx, ThreadState* t) {
+  // brk/mmap/munmap exits, context switches and process snapshots report the memory of the
+  // thread that ran; everything else has no such parameters.
+  const capture::EventInfo* info = ctx.event().info();
+  if (!info || info->params.size() < 3 || !ctx.event().info()) return;
+  const int vm_size = ctx.event().param_index("vm_size");
+  if (vm_size < 0 || static_cast<uint32_t>(vm_size) >= ctx.event().nparams()) return;
+  ThreadState* target = t;  // for a context switch: the thread switched away from
+  target->vmsize_kb = ctx.event().param(static_cast<uint32_t>(vm_size)).as_u32();
+  if (ParamView p = ctx.event().param("vm_rss"); !p.empty()) target->vmrss_kb = p.as_u32();
+  if (ParamView p = ctx.event().param("vm_swap"); !p.empty()) target->vmswap_kb = p.as_u32();
+  if (ParamView p = ctx.event().param("pgft_maj"); !p.empty()) target->pfmajor = p.as_u64();
+  if (ParamView p = ctx.event().param("pgft_min"); !p.empty()) target->pfminor = p.as_u64();
 }
 
 void Inspector::Impl::update(EventContext& ctx, ThreadState* t, const detail::EventAction& action) {

@@ -49,12 +49,13 @@ std::string_view render_event_arg(const EventContext& ctx, std::string_view name
   capture::TextBuffer out = text_over(s);
   capture::FixedText<4096> resolved;
   capture::format_param(pctx, ev.param(static_cast<uint32_t>(i)), pi, out, resolved);
-  if (!resolved.empty()) {
-    out.push_back('(');
-    out.append(resolved.view());
-    out.push_back(')');
-  }
   found = true;
+  // Like libsinsp, evt.arg is the resolution when there is one ("ENOENT", "<f>/etc/passwd"),
+  // else the value.
+  if (!resolved.empty()) {
+    out.clear();
+    out.append(resolved.view());
+  }
   return out.view();
 }
 

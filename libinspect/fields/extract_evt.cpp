@@ -35,10 +35,32 @@ std::string_view time_text(const EventContext& ctx, bool date, bool nanos, bool 
   return s;
 }
 
+// The newest table's event of that name (generic syscall events borrow its category), or null.
+const capture::EventInfo* event_named(std::string_view name) {
+  for (const auto& ev : capture::EventSchema::newest().events()) {
+    if (ev.name == name && !(ev.flags & capture::kUnused)) return &ev;
+  }
+  return nullptr;
+}
+
 std::string_view category_name(const EventContext& ctx) {
-  const capture::EventInfo* info = ctx.event().info();
-  if (!info) return "unknown";
-  switch (info->category & capture::kCatMask) {
+  const capture::EventSchema* schema = capture::display_schema(ctx.event(), ctx.inspector().options().display);
+  if (!schema) return "unknown";
+  const capture::EventInfo* info = &(*schema)[ctx.event().type()];
+  if (ctx.event().type() <= 1) {
+    // A generic syscall event: the category of the syscall it stands for, which the newest table
+    // describes with an event of its own.
+    const capture::EventInfo* own = event_named(event_type_text(ctx));
+    if (!own) return "other";
+    info = own;
+  }
+  // The category proper; the source bits (syscall, tracepoint, ...) the newest table adds do not
+  // change it.
+  const uint32_t cat = info->category & ~uint32_t{capture::kCatSyscall | capture::kCatTracepoint |
+                                                   capture::kCatPlugin | capture::kCatMetaevent};
+  switch (cat) {
+    case capture::kCatWait: return "wait";
+    case capture::kCatScheduler: return "scheduler";
     case capture::kCatOther: return "other";
     case capture::kCatFile: return "file";
     case capture::kCatNet: return "net";
@@ -182,7 +204,9 @@ bool extract_evt(FieldId id, const FieldArg& arg, const EventContext& ctx, Field
       return put_u64(out, match ? 1 : 0, FieldType::Uint32);
     }
     case FieldId::kSyscallType:
-      if (!info || !(info->category & capture::kCatSyscall)) return false;
+      if (!info || (info->category & (capture::kCatInternal | capture::kCatPlugin | capture::kCatMetaevent |
+                                      capture::kCatScheduler)))
+        return false;
       return put_str(out, event_type_text(ctx));
     case FieldId::kEvtCategory: return put_str(out, category_name(ctx));
     case FieldId::kEvtCpu: return put_i64(out, ev.cpu(), FieldType::Int16);
@@ -248,8 +272,8 @@ bool extract_evt(FieldId id, const FieldArg& arg, const EventContext& ctx, Field
     case FieldId::kEvtIsIoWrite: return put_bool(out, info && (info->flags & capture::kWritesToFd));
     case FieldId::kEvtIoDir:
       if (!info) return false;
-      if (info->flags & capture::kReadsFromFd) return put_str(out, "r");
-      if (info->flags & capture::kWritesToFd) return put_str(out, "w");
+      if (info->flags & capture::kReadsFromFd) return put_str(out, "read");
+      if (info->flags & capture::kWritesToFd) return put_str(out, "write");
       return false;
     case FieldId::kEvtIsWait: return put_bool(out, info && (info->flags & capture::kWaits));
     case FieldId::kEvtIsSyslog: {

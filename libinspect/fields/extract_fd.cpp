@@ -32,26 +32,61 @@ bool is_server_socket(const FdState& fd) {
 }
 
 // Endpoints of a connected socket (client = sip side) or a listening one (its local address).
-bool ip_value(const FdState& fd, bool client, FieldValues& out, FieldType type = FieldType::IpAddr) {
-  if (!is_ip(fd)) return false;
-  if (is_server_socket(fd)) {
-    if (client) return false;
-    return put_ip(out, fd.dip, fd.is_ipv6(), type);
+// A socket whose role nobody established yet has no client/server ends to report.
+bool role_unknown(const FdState& fd) { return fd.role == FdState::Role::None && !is_server_socket(fd); }
+
+// Whether `ip` is an address of this machine: an IPv4 interface address, or an IPv6 address in
+// an interface's /64 (libsinsp's test).
+bool is_local_address(const EventContext& ctx, const std::array<uint8_t, 16>& ip, bool v6) {
+  for (const auto& i : ctx.inspector().interfaces()) {
+    const bool iv6 = i.kind == capture::InterfaceInfo::Kind::Ipv6 || i.kind == capture::InterfaceInfo::Kind::Ipv6NoLinkSpeed;
+    if (iv6 != v6) continue;
+    if (std::equal(ip.begin(), ip.begin() + (v6 ? 8 : 4), i.addr.begin())) return true;
   }
-  return put_ip(out, client ? fd.sip : fd.dip, fd.is_ipv6(), type);
+  return false;
 }
 
-bool port_value(const FdState& fd, bool client, FieldValues& out) {
+enum class End : uint8_t { Client, Server, Local, Remote };
+
+// The address and port of one end of an IP socket, or false when it has none.
+bool endpoint(const EventContext& ctx, const FdState& fd, End end, std::array<uint8_t, 16>& ip, uint16_t& port) {
   if (!is_ip(fd)) return false;
   if (is_server_socket(fd)) {
-    if (client) return false;
-    return put_u64(out, fd.dport, FieldType::Port);
+    // A listening socket only knows its own (server) end.
+    if (end == End::Server) {
+      ip = fd.dip;
+      port = fd.dport;
+      return true;
+    }
+    return false;
   }
-  return put_u64(out, client ? fd.sport : fd.dport, FieldType::Port);
+  if (role_unknown(fd)) return false;
+  bool client = end == End::Client;
+  if (end == End::Local || end == End::Remote) {
+    const bool client_is_local = is_local_address(ctx, fd.sip, fd.is_ipv6());
+    client = (end == End::Local) == client_is_local;
+  }
+  ip = client ? fd.sip : fd.dip;
+  port = client ? fd.sport : fd.dport;
+  return true;
 }
 
-// Local side: the client end when we connected, the server end when we accepted.
-bool local_is_client(const FdState& fd) { return fd.role != FdState::Role::Server; }
+bool ip_value(const EventContext& ctx, const FdState& fd, End end, FieldValues& out, FieldType type = FieldType::IpAddr) {
+  std::array<uint8_t, 16> ip;
+  uint16_t port;
+  return endpoint(ctx, fd, end, ip, port) && put_ip(out, ip, fd.is_ipv6(), type);
+}
+
+bool port_value(const EventContext& ctx, const FdState& fd, End end, FieldValues& out) {
+  std::array<uint8_t, 16> ip;
+  uint16_t port;
+  if (!endpoint(ctx, fd, end, ip, port)) {
+    // libsinsp reads the client port of a listening socket as 0.
+    if (end == End::Client && is_server_socket(fd)) return put_u64(out, 0, FieldType::Port);
+    return false;
+  }
+  return put_u64(out, port, FieldType::Port);
+}
 
 std::string_view port_proto_name(uint16_t port) {
   switch (port) {
@@ -156,6 +191,54 @@ bool fdlist(const EventContext& ctx, FieldId id, FieldValues& out) {
   return put_str(out, s);
 }
 
+// What libsinsp still reports when the fd is not (or no longer) in the table: the name a
+// creating call asked for, and the type its kind of call would create.
+bool extract_without_fd_state(FieldId id, const EventContext& ctx, FieldValues& out) {
+  const capture::EventView& ev = ctx.event();
+  const capture::EventInfo* info = ev.info();
+  if (!info) return false;
+  const std::string_view n = info->name;
+  const bool exit = ev.direction() == capture::Direction::Exit;
+  if (id == FieldId::kFdTypechar) {
+    std::string_view c = "o";
+    if (n == "open" || n == "openat" || n == "openat2" || n == "creat") c = "f";
+    else if (n == "socket" || n == "accept" || n == "accept4") c = "4";
+    else if (n == "pipe") c = "p";
+    else if (n == "eventfd") c = "e";
+    else if (n == "signalfd") c = "s";
+    else if (n == "timerfd_create") c = "t";
+    else if (n == "inotify_init") c = "i";
+    return put_str(out, c);
+  }
+  if (id != FieldId::kFdName && id != FieldId::kFdDirectory && id != FieldId::kFdFilename) return false;
+  if (!exit) return false;
+  std::string_view name;
+  if (n == "open" || n == "creat" || n == "accept" || n == "accept4" || n == "connect") {
+    bool found;
+    name = render_event_arg(ctx, {}, 1, found);
+    if (!found) return false;
+  } else if (n == "openat" || n == "openat2") {
+    ParamView path = ctx.param("name");
+    ParamView dirfd = ctx.param("dirfd");
+    if (path.empty() || !ctx.thread()) return false;
+    std::string base = ctx.thread()->files->cwd;
+    if (!dirfd.empty() && dirfd.as_i64() != -100 && !path.as_string().starts_with('/')) {
+      const FdState* d = ctx.thread()->files->fds.find(dirfd.as_i64());
+      base = d ? d->name : "<UNKNOWN>";
+    }
+    std::string& s = ctx.scratch();
+    resolve_path(base, path.as_string(), s);
+    name = s;
+  } else {
+    name = {};  // an exit event on an fd we never saw: an empty name, as libsinsp reports
+  }
+  if (id == FieldId::kFdName) return put_str(out, name);
+  if (id == FieldId::kFdFilename) return false;  // libsinsp only names files of enter events here
+  const size_t slash = name.rfind('/');
+  if (slash == std::string_view::npos || slash == 0) return put_str(out, "/");
+  return put_str(out, slash < name.size() - 1 ? name.substr(0, slash) : name);
+}
+
 }  // namespace
 
 bool extract_fd(FieldId id, const FieldArg& arg, const EventContext& ctx, FieldValues& out) {
@@ -182,14 +265,21 @@ bool extract_fd(FieldId id, const FieldArg& arg, const EventContext& ctx, FieldV
       });
       return !out.empty();
     }
-    case FieldId::kFdNum:
-      if (ctx.fd_num() < 0 && !ctx.fd()) return false;
-      return put_i64(out, ctx.fd_num());
     default:
       break;
   }
+  if (!ctx.has_fd()) return false;
+  if (id == FieldId::kFdNum) return put_i64(out, ctx.fd_num());
   const FdState* fdp = ctx.fd();
-  if (!fdp) return false;
+  if (!fdp) return extract_without_fd_state(id, ctx, out);
+  if (id == FieldId::kFdName) {
+    // A failed connect names the address it tried, not the socket's old name.
+    const capture::EventInfo* info = ctx.event().info();
+    int64_t res;
+    if (info && info->name == "connect" && ctx.event().direction() == capture::Direction::Exit &&
+        syscall_result(ctx, res) && res < 0)
+      return extract_without_fd_state(id, ctx, out);
+  }
   const FdState& fd = *fdp;
   switch (id) {
     case FieldId::kFdType: return put_str(out, fd.type_name());
@@ -211,50 +301,59 @@ bool extract_fd(FieldId id, const FieldArg& arg, const EventContext& ctx, FieldV
       return put_str(out, slash == 0 ? name.substr(0, 1) : name.substr(0, slash));
     }
     case FieldId::kFdIp:
-      if (!ip_value(fd, true, out)) return ip_value(fd, false, out);
-      ip_value(fd, false, out);
-      return true;
-    case FieldId::kFdCip: return ip_value(fd, true, out);
-    case FieldId::kFdSip: return ip_value(fd, false, out);
-    case FieldId::kFdLip: return ip_value(fd, local_is_client(fd), out);
-    case FieldId::kFdRip: return !is_server_socket(fd) && ip_value(fd, !local_is_client(fd), out);
-    case FieldId::kFdNet:
-      if (!ip_value(fd, true, out, FieldType::IpNet)) return ip_value(fd, false, out, FieldType::IpNet);
-      ip_value(fd, false, out, FieldType::IpNet);
-      return true;
-    case FieldId::kFdCnet: return ip_value(fd, true, out, FieldType::IpNet);
-    case FieldId::kFdSnet: return ip_value(fd, false, out, FieldType::IpNet);
-    case FieldId::kFdLnet: return ip_value(fd, local_is_client(fd), out, FieldType::IpNet);
-    case FieldId::kFdRnet: return !is_server_socket(fd) && ip_value(fd, !local_is_client(fd), out, FieldType::IpNet);
-    case FieldId::kFdPort:
-      if (!port_value(fd, true, out)) return port_value(fd, false, out);
-      port_value(fd, false, out);
-      return true;
-    case FieldId::kFdCport: return port_value(fd, true, out);
-    case FieldId::kFdSport: return port_value(fd, false, out);
-    case FieldId::kFdLport: return port_value(fd, local_is_client(fd), out);
-    case FieldId::kFdRport: return !is_server_socket(fd) && port_value(fd, !local_is_client(fd), out);
+    case FieldId::kFdNet: {
+      const FieldType t = id == FieldId::kFdIp ? FieldType::IpAddr : FieldType::IpNet;
+      const bool c = ip_value(ctx, fd, End::Client, out, t);
+      const bool sv = ip_value(ctx, fd, End::Server, out, t);
+      return c || sv;
+    }
+    case FieldId::kFdCip: return ip_value(ctx, fd, End::Client, out);
+    case FieldId::kFdSip: return ip_value(ctx, fd, End::Server, out);
+    case FieldId::kFdLip: return !is_server_socket(fd) && ip_value(ctx, fd, End::Local, out);
+    case FieldId::kFdRip: return !is_server_socket(fd) && ip_value(ctx, fd, End::Remote, out);
+    case FieldId::kFdCnet: return ip_value(ctx, fd, End::Client, out, FieldType::IpNet);
+    case FieldId::kFdSnet: return ip_value(ctx, fd, End::Server, out, FieldType::IpNet);
+    case FieldId::kFdLnet: return !is_server_socket(fd) && ip_value(ctx, fd, End::Local, out, FieldType::IpNet);
+    case FieldId::kFdRnet: return !is_server_socket(fd) && ip_value(ctx, fd, End::Remote, out, FieldType::IpNet);
+    case FieldId::kFdPort: {
+      const bool c = !is_server_socket(fd) && port_value(ctx, fd, End::Client, out);
+      const bool sv = port_value(ctx, fd, End::Server, out);
+      return c || sv;
+    }
+    case FieldId::kFdCport: return port_value(ctx, fd, End::Client, out);
+    case FieldId::kFdSport: return port_value(ctx, fd, End::Server, out);
+    case FieldId::kFdLport: return !is_server_socket(fd) && port_value(ctx, fd, End::Local, out);
+    case FieldId::kFdRport: return !is_server_socket(fd) && port_value(ctx, fd, End::Remote, out);
     case FieldId::kFdProto:
     case FieldId::kFdCproto:
     case FieldId::kFdSproto:
     case FieldId::kFdLproto:
     case FieldId::kFdRproto: {
-      if (!is_ip(fd)) return false;
-      const bool client = id == FieldId::kFdCproto || (id == FieldId::kFdLproto && local_is_client(fd)) ||
-                          (id == FieldId::kFdRproto && !local_is_client(fd));
-      const uint16_t port = is_server_socket(fd) ? fd.dport : client ? fd.sport : fd.dport;
+      const End end = id == FieldId::kFdCproto ? End::Client
+                      : id == FieldId::kFdLproto ? End::Local
+                      : id == FieldId::kFdRproto ? End::Remote
+                                                 : End::Server;
+      std::array<uint8_t, 16> ip;
+      uint16_t port;
+      if (!endpoint(ctx, fd, end, ip, port)) return false;
       if (id == FieldId::kFdProto) return put_u64(out, port, FieldType::Port);
       const std::string_view name = port_proto_name(port);
       return !name.empty() && put_str(out, name);
     }
     case FieldId::kFdL4proto:
-      if (!is_ip(fd)) return false;
+      // Like libsinsp, a socket's protocol is only known once its role is.
+      if (!is_ip(fd) || (fd.role == FdState::Role::None && !is_server_socket(fd) && fd.l4proto != L4Proto::Raw))
+        return put_str(out, "<NA>");
       return put_str(out, l4proto_name(fd.l4proto));
     case FieldId::kFdSockfamily:
       if (is_ip(fd)) return put_str(out, "ip");
       if (fd.type == FdType::UnixSock) return put_str(out, "unix");
       return false;
-    case FieldId::kFdIsServer: return put_bool(out, fd.role == FdState::Role::Server || is_server_socket(fd));
+    case FieldId::kFdIsServer:
+      // libsinsp: a listening socket, or one whose server end is an address of this machine.
+      if (is_server_socket(fd)) return put_bool(out, true);
+      if (!is_ip(fd)) return put_bool(out, false);
+      return put_bool(out, is_local_address(ctx, fd.dip, fd.is_ipv6()));
     case FieldId::kFdUid: {
       if (!ctx.thread()) return false;
       std::string& s = ctx.scratch();
@@ -262,7 +361,7 @@ bool extract_fd(FieldId id, const FieldArg& arg, const EventContext& ctx, FieldV
       return put_str(out, s);
     }
     case FieldId::kFdConnected:
-      return put_bool(out, is_ip(fd) && !is_server_socket(fd) && (fd.sport != 0 || fd.dport != 0));
+      return put_bool(out, is_ip(fd) && !is_server_socket(fd) && !role_unknown(fd));
     case FieldId::kFdNameChanged: return put_bool(out, false);
     case FieldId::kFdDev: return put_i64(out, fd.dev, FieldType::Int32);
     case FieldId::kFdDevMajor: return put_i64(out, (fd.dev >> 20) & 0xfff, FieldType::Int32);

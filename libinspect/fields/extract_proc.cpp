@@ -16,6 +16,8 @@ bool is_shell(std::string_view comm) {
 std::string_view cmdline(const EventContext& ctx, const ThreadState& t, bool with_exe) {
   std::string& s = ctx.scratch();
   s = with_exe ? t.exe : t.comm;
+  // proc.exeline always separates the exe from its (possibly empty) arguments.
+  if (with_exe && t.args.empty()) s += ' ';
   for (const auto& a : t.args) {
     s += ' ';
     s += a;
@@ -88,9 +90,7 @@ bool extract_proc(FieldId id, const FieldArg& arg, const EventContext& ctx, Fiel
     case FieldId::kProcPexepath: return parent && put_str(out, parent->exepath);
     case FieldId::kProcAexepath:
       return ancestors(ctx, arg, t, [&](const ThreadState& a) { return put_str(out, a.exepath); });
-    case FieldId::kProcName:
-      if (t.comm.empty() && t.pid < 0) return false;
-      return put_str(out, t.comm);
+    case FieldId::kProcName: return put_str(out, t.comm);
     case FieldId::kProcPname: return parent && put_str(out, parent->comm);
     case FieldId::kProcAname: return ancestors(ctx, arg, t, [&](const ThreadState& a) { return put_str(out, a.comm); });
     case FieldId::kProcArgs:
@@ -142,13 +142,13 @@ bool extract_proc(FieldId id, const FieldArg& arg, const EventContext& ctx, Fiel
       return shell >= 0 && put_i64(out, shell);
     }
     case FieldId::kProcTty: return put_u64(out, t.tty, FieldType::Uint32);
-    case FieldId::kProcPid: return t.pid >= 0 && put_i64(out, t.pid);
-    case FieldId::kProcPpid: return main.ptid >= 0 && put_i64(out, main.ptid);
+    case FieldId::kProcPid: return put_i64(out, t.pid);
+    case FieldId::kProcPpid: return put_i64(out, main.ptid);
     case FieldId::kProcApid:
       return ancestors(ctx, arg, t, [&](const ThreadState& a) { return put_i64(out, a.pid); });
-    case FieldId::kProcVpid: return t.vpid >= 0 ? put_i64(out, t.vpid) : (t.pid >= 0 && put_i64(out, t.pid));
+    case FieldId::kProcVpid: return t.vpid >= 0 && put_i64(out, t.vpid);
     case FieldId::kProcPvpid: return parent && put_i64(out, parent->vpid >= 0 ? parent->vpid : parent->pid);
-    case FieldId::kProcSid: return t.sid >= 0 && put_i64(out, t.sid);
+    case FieldId::kProcSid: return put_i64(out, t.sid);
     case FieldId::kProcSname:
     case FieldId::kProcSidExe:
     case FieldId::kProcSidExepath: {
@@ -222,7 +222,7 @@ bool extract_proc(FieldId id, const FieldArg& arg, const EventContext& ctx, Fiel
     case FieldId::kThreadPfminor: return put_u64(out, t.pfminor);
     case FieldId::kThreadTid: return put_i64(out, t.tid);
     case FieldId::kThreadIsmain: return put_bool(out, t.is_main_thread());
-    case FieldId::kThreadVtid: return put_i64(out, t.vtid >= 0 ? t.vtid : t.tid);
+    case FieldId::kThreadVtid: return t.vtid >= 0 && put_i64(out, t.vtid);
     case FieldId::kThreadNametid: {
       std::string& s = ctx.scratch();
       s = t.comm + std::to_string(t.tid);
@@ -245,7 +245,7 @@ bool extract_proc(FieldId id, const FieldArg& arg, const EventContext& ctx, Fiel
       return false;
     }
     case FieldId::kProcNthreads: return put_u64(out, table.count_threads(t.pid));
-    case FieldId::kProcNchilds: return put_u64(out, table.count_children(t.pid));
+    case FieldId::kProcNchilds: return put_u64(out, t.is_main_thread() ? table.count_children(t.pid) : 0);
     case FieldId::kThreadVmsize: return put_u64(out, t.vmsize_kb);
     case FieldId::kThreadVmrss: return put_u64(out, t.vmrss_kb);
     case FieldId::kThreadVmsizeB: return put_u64(out, uint64_t{t.vmsize_kb} * 1024);

@@ -8,7 +8,7 @@ bool extract_user(FieldId id, const FieldArg&, const EventContext& ctx, FieldVal
   if (!t) return false;
   const UserTable& users = ctx.inspector().users();
   switch (id) {
-    case FieldId::kUserUid: return t->uid != 0xFFFFFFFFu && put_u64(out, t->uid, FieldType::Uint32);
+    case FieldId::kUserUid: return put_u64(out, t->uid, FieldType::Uint32);
     case FieldId::kUserName:
     case FieldId::kUserHomedir:
     case FieldId::kUserShell: {
@@ -24,7 +24,7 @@ bool extract_user(FieldId id, const FieldArg&, const EventContext& ctx, FieldVal
       const capture::UserInfo* u = users.user(t->loginuid);
       return u && put_str(out, u->name);
     }
-    case FieldId::kGroupGid: return t->gid != 0xFFFFFFFFu && put_u64(out, t->gid, FieldType::Uint32);
+    case FieldId::kGroupGid: return put_u64(out, t->gid, FieldType::Uint32);
     case FieldId::kGroupName: {
       const capture::GroupInfo* g = users.group(t->gid);
       return g && put_str(out, g->name);
@@ -34,9 +34,161 @@ bool extract_user(FieldId id, const FieldArg&, const EventContext& ctx, FieldVal
   }
 }
 
-bool extract_container(FieldId, const FieldArg&, const EventContext&, FieldValues&) {
-  // Container metadata arrives with the container provider (include/vigil/inspect/container.h).
-  return false;
+namespace {
+
+bool opt_str(const std::optional<std::string>& v, FieldValues& out) { return v && put_str(out, *v); }
+bool opt_bool(const std::optional<bool>& v, FieldValues& out) { return v && put_bool(out, *v); }
+
+std::string_view label(const ContainerMetadata& m, std::string_view key) {
+  if (!m.labels) return {};
+  auto it = m.labels->find(std::string(key));
+  return it == m.labels->end() ? std::string_view() : std::string_view(it->second);
+}
+
+// Shell-style glob with '*' and '?', for container.mount[PATH-GLOB].
+bool glob_match(std::string_view pattern, std::string_view text) {
+  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+void mount_text(const ContainerMount& m, std::string& out) {
+  out += m.source;
+  out += ':';
+  out += m.dest;
+  out += ':';
+  out += m.mode;
+  out += ':';
+  out += m.read_write ? "true" : "false";
+  out += ':';
+  out += m.propagation;
+}
+
+}  // namespace
+
+bool extract_container(FieldId id, const FieldArg& arg, const EventContext& ctx, FieldValues& out) {
+  const ThreadState* t = ctx.thread();
+  if (!t) return false;
+  const ContainerMatch& match = t->container;
+  const ContainerMetadata& m = ctx.inspector().container(match);
+  switch (id) {
+    case FieldId::kContainerId: return put_str(out, match.id);
+    case FieldId::kContainerFullId: return put_str(out, match.full_id);
+    case FieldId::kContainerType: {
+      std::string_view name = container_type_name(match.type);
+      return !name.empty() && put_str(out, name);
+    }
+    case FieldId::kContainerName: return opt_str(m.name, out);
+    case FieldId::kContainerImage: return opt_str(m.image, out);
+    case FieldId::kContainerImageId: return opt_str(m.image_id, out);
+    case FieldId::kContainerImageRepository: return opt_str(m.image_repository, out);
+    case FieldId::kContainerImageTag: return opt_str(m.image_tag, out);
+    case FieldId::kContainerImageDigest: return opt_str(m.image_digest, out);
+    case FieldId::kContainerIp: return opt_str(m.ip, out);
+    case FieldId::kContainerPrivileged: return !match.is_host() && opt_bool(m.privileged, out);
+    case FieldId::kContainerHostPid: return opt_bool(m.host_pid, out);
+    case FieldId::kContainerHostNetwork: return opt_bool(m.host_network, out);
+    case FieldId::kContainerHostIpc: return opt_bool(m.host_ipc, out);
+    case FieldId::kContainerStartTs: return m.created_ts && put_u64(out, *m.created_ts, FieldType::AbsTime);
+    case FieldId::kContainerDuration:
+      return m.created_ts && ctx.event().ts() >= *m.created_ts &&
+             put_u64(out, ctx.event().ts() - *m.created_ts, FieldType::RelTime);
+    case FieldId::kContainerLabel: {
+      std::string_view v = label(m, arg.key);
+      return !v.empty() && put_str(out, v);
+    }
+    case FieldId::kContainerLabels: {
+      if (!m.labels) return false;
+      std::string& s = ctx.scratch();
+      s.clear();
+      for (const auto& [k, v] : *m.labels) {
+        if (!s.empty()) s += ',';
+        s += k;
+        s += ':';
+        s += v;
+      }
+      return put_str(out, s);
+    }
+    case FieldId::kContainerMounts: {
+      if (!m.mounts) return false;
+      std::string& s = ctx.scratch();
+      s.clear();
+      for (const auto& mount : *m.mounts) {
+        if (!s.empty()) s += ',';
+        mount_text(mount, s);
+      }
+      return put_str(out, s);
+    }
+    case FieldId::kContainerMount:
+    case FieldId::kContainerMountSource:
+    case FieldId::kContainerMountDest:
+    case FieldId::kContainerMountMode:
+    case FieldId::kContainerMountRdwr:
+    case FieldId::kContainerMountPropagation: {
+      if (!m.mounts) return false;
+      const ContainerMount* found = nullptr;
+      if (arg.key.empty()) {
+        if (static_cast<size_t>(arg.number) < m.mounts->size()) found = &(*m.mounts)[arg.number];
+      } else {
+        // container.mount.source[...] selects by destination, the others by source.
+        for (const auto& mount : *m.mounts) {
+          const std::string& subject = id == FieldId::kContainerMountSource ? mount.dest : mount.source;
+          if (glob_match(arg.key, subject)) {
+            found = &mount;
+            break;
+          }
+        }
+      }
+      if (!found) return false;
+      switch (id) {
+        case FieldId::kContainerMountSource: return put_str(out, found->source);
+        case FieldId::kContainerMountDest: return put_str(out, found->dest);
+        case FieldId::kContainerMountMode: return put_str(out, found->mode);
+        case FieldId::kContainerMountRdwr: return put_str(out, found->read_write ? "true" : "false");
+        case FieldId::kContainerMountPropagation: return put_str(out, found->propagation);
+        default: {
+          std::string& s = ctx.scratch();
+          s.clear();
+          mount_text(*found, s);
+          return put_str(out, s);
+        }
+      }
+    }
+    case FieldId::kK8sPodName: {
+      if (m.pod_name) return put_str(out, *m.pod_name);
+      std::string_view v = label(m, "io.kubernetes.pod.name");
+      return !v.empty() && put_str(out, v);
+    }
+    case FieldId::kK8sNsName: {
+      if (m.pod_namespace) return put_str(out, *m.pod_namespace);
+      std::string_view v = label(m, "io.kubernetes.pod.namespace");
+      return !v.empty() && put_str(out, v);
+    }
+    case FieldId::kK8sPodUid:
+    case FieldId::kK8sPodId:
+      if (!match.pod_uid.empty()) return put_str(out, match.pod_uid);
+      return opt_str(m.pod_uid, out);
+    case FieldId::kK8sPodLabel: {
+      std::string_view v = label(m, arg.key);
+      return !v.empty() && put_str(out, v);
+    }
+    default:
+      return false;  // health probes, CNI and legacy k8s objects need a runtime this source lacks
+  }
 }
 
 }  // namespace vigil::inspect::detail

@@ -74,11 +74,12 @@ Result<Formatter> Formatter::compile(std::string_view format, const FieldRegistr
       e.column = static_cast<uint32_t>(start);
       return e;
     }
-    f.pieces_.push_back(Piece{std::move(literal), std::move(bound.value())});
+    const bool pad = bound.value()->info().name == "evt.reltime";
+    f.pieces_.push_back(Piece{std::move(literal), std::move(bound.value()), pad});
     literal.clear();
     i = next;
   }
-  if (!literal.empty()) f.pieces_.push_back(Piece{std::move(literal), nullptr});
+  if (!literal.empty()) f.pieces_.push_back(Piece{std::move(literal), nullptr, false});
   return f;
 }
 
@@ -91,6 +92,13 @@ bool Formatter::format(const EventContext& ctx, std::string& out) const {
     if (!piece.field->extract(ctx, values)) {
       complete = false;
       out += "<NA>";
+      continue;
+    }
+    if (piece.pad_nanoseconds && values.size() == 1) {
+      // evt.reltime prints at least nine digits, like libsinsp: 22 ms is "022000000".
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%09" PRIu64, values[0].u64);
+      out += buf;
       continue;
     }
     append_field_values(values, out);

@@ -47,7 +47,7 @@ char StateParamResolver::fd_type_char(int64_t tid, int64_t fd) const {
 
 bool StateParamResolver::thread_comm(int64_t tid, capture::TextBuffer& out) const {
   const ThreadState* t = threads_.find(tid);
-  if (!t || (t->comm.empty() && t->pid < 0)) return false;
+  if (!t || t->placeholder) return false;
   out.append(t->comm);
   return true;
 }

@@ -394,8 +394,10 @@ void Inspector::Impl::on_fd_event(const EventContext& ctx, ThreadState* t, const
       const int64_t res = ctx.param("res").as_i64();
       const uint64_t cmd = ctx.param("cmd").as_u64();
       if (res < 0) return;
+      ParamView src_param = ctx.param("fd");
+      const int64_t src = src_param.empty() ? t->lastevent_fd : src_param.as_i64();
       if (cmd == kFcntlDupfd || cmd == kFcntlDupfdCloexec) {
-        const FdState* old = fds.find(ctx.fd_num());
+        const FdState* old = fds.find(src);
         if (!old) return;
         const FdState copy = *old;
         FdState* slot = open_fd(t, res);
@@ -403,7 +405,7 @@ void Inspector::Impl::on_fd_event(const EventContext& ctx, ThreadState* t, const
         copy_fd(copy, *slot);
         slot->cloexec = cmd == kFcntlDupfdCloexec;
       } else if (cmd == kFcntlSetfd) {
-        if (FdState* slot = fds.find(ctx.fd_num())) slot->cloexec = (ctx.param("arg").as_u64() & 1) != 0;
+        if (FdState* slot = fds.find(src)) slot->cloexec = (ctx.param("arg").as_u64() & 1) != 0;
       }
       return;
     }

@@ -64,6 +64,15 @@ struct Inspector::Impl {
   };
   std::vector<PendingClose> fds_to_close;
 
+  // Containers: the capture's container events feed `container_table`, which falls back to the
+  // cgroup facts; lookups are cached by id.
+  ContainerMetadataTable container_table;
+  mutable std::unordered_map<std::string, ContainerMetadata> containers;
+  const ContainerMetadataProvider& container_provider() const {
+    return options.container_provider ? *options.container_provider : container_table;
+  }
+  void on_container_event(const capture::EventView& ev);
+
   uint64_t first_ts = 0;
   uint64_t prev_ts = 0;
 
@@ -72,6 +81,7 @@ struct Inspector::Impl {
   ThreadState* thread_for(const capture::EventView& ev);
   void update(EventContext& ctx, ThreadState* t, const detail::EventAction& action);
   void remove_thread(int64_t tid);
+  void update_memory(const EventContext& ctx, ThreadState* t);
 
   // Process-level updates (process_updates.cpp).
   void on_clone(const EventContext& ctx, ThreadState* t);

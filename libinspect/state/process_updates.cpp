@@ -34,7 +34,10 @@ void apply_process_snapshot(const EventContext& ctx, ThreadState& t) {
   if (ParamView p = ctx.param("vm_size"); !p.empty()) t.vmsize_kb = p.as_u32();
   if (ParamView p = ctx.param("vm_rss"); !p.empty()) t.vmrss_kb = p.as_u32();
   if (ParamView p = ctx.param("vm_swap"); !p.empty()) t.vmswap_kb = p.as_u32();
-  if (ParamView p = ctx.param("cgroups"); !p.empty()) split_nul_list(p, t.cgroups);
+  if (ParamView p = ctx.param("cgroups"); !p.empty()) {
+    split_nul_list(p, t.cgroups);
+    t.container = container_from_cgroups(t.cgroups);
+  }
 }
 
 void copy_process_fields(const ThreadState& from, ThreadState& to) {
@@ -64,6 +67,7 @@ void copy_process_fields(const ThreadState& from, ThreadState& to) {
   to.exe_lower_layer = from.exe_lower_layer;
   to.exe_from_memfd = from.exe_from_memfd;
   to.pidns_init_start_ts = from.pidns_init_start_ts;
+  to.container = from.container;
 }
 
 // A child process gets a copy of its parent's fds and cwd; a thread (or CLONE_FILES) shares them.
@@ -110,6 +114,11 @@ void Inspector::Impl::on_clone(const EventContext& ctx, ThreadState* caller) {
       if (ParamView p = ctx.param("vpid"); !p.empty()) child->vpid = p.as_i64();
       return;
     }
+    if (child->placeholder) {
+      child->placeholder = false;
+      child->comm.clear();
+      child->exe.clear();
+    }
     child->pid = ctx.param("pid").as_i64();
     child->ptid = ctx.param("ptid").as_i64();
     child->flags = flags | kClInverted;
@@ -130,7 +139,9 @@ void Inspector::Impl::on_clone(const EventContext& ctx, ThreadState* caller) {
   }
 
   // Parent side: `caller` made child `res`. It carries the caller's own snapshot too.
-  if (caller->pid < 0) {
+  if (caller->placeholder) {
+    caller->placeholder = false;
+    caller->comm.clear();
     caller->pid = ctx.param("pid").as_i64();
     caller->ptid = ctx.param("ptid").as_i64();
     apply_process_snapshot(ctx, *caller);
@@ -173,6 +184,7 @@ void Inspector::Impl::on_clone(const EventContext& ctx, ThreadState* caller) {
 void Inspector::Impl::on_execve(const EventContext& ctx, ThreadState* t) {
   if (ctx.param("res").as_i64() < 0) return;
   // A successful exec: the snapshot describes the new program.
+  t->placeholder = false;
   t->comm.clear();
   apply_process_snapshot(ctx, *t);
   if (ParamView p = ctx.param("pid"); !p.empty()) t->pid = p.as_i64();

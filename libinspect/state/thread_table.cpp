@@ -22,6 +22,7 @@ ThreadState* ThreadTable::find_or_create(int64_t tid, bool& created) {
   ThreadState& t = threads_[tid];
   t.tid = tid;
   t.files = std::make_shared<ProcessFiles>();
+  t.container.id = t.container.full_id = std::string(kHostContainerId);
   created = true;
   return &t;
 }
@@ -49,13 +50,13 @@ const ThreadState* ThreadTable::ancestor(const ThreadState& t, size_t level) con
 
 size_t ThreadTable::count_threads(int64_t pid) const {
   size_t n = 0;
-  for (const auto& [tid, t] : threads_) n += (t.pid == pid && !t.dead);
+  for (const auto& [tid, t] : threads_) n += (t.pid == pid);
   return n;
 }
 
 size_t ThreadTable::count_children(int64_t pid) const {
   size_t n = 0;
-  for (const auto& [tid, t] : threads_) n += (t.ptid == pid && t.is_main_thread() && !t.dead);
+  for (const auto& [tid, t] : threads_) n += (t.tid != pid && !t.dead && (t.ptid == pid || t.pid == pid));
   return n;
 }
 

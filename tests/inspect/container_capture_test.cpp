@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "test_paths.h"
+#include "vigil/capture/scap_reader.h"
 #include "vigil/inspect/container.h"
 
 using namespace vigil::inspect;
@@ -77,4 +78,28 @@ TEST_CASE("container ids from the shared captures' cgroups agree with sysdig") {
   CHECK(ids_seen.count("host") == 1);
   CHECK(ids_seen.count("697956520d89") == 1);  // psp_write_tmp_test.scap's docker container
   CHECK(cgroup_sets_checked >= 12);  // distinct (id, type, cgroups) combinations
+}
+
+TEST_CASE("the process list of psp_write_tmp_test.scap puts one bash in a docker container") {
+  auto reader = vigil::capture::ScapReader::open(vigil::test::capture_path("psp_write_tmp_test.scap"));
+  REQUIRE(reader.ok());
+  const auto& threads = (*reader)->metadata().threads;
+  REQUIRE(threads.size() > 100);
+  size_t in_container = 0, on_host = 0;
+  for (const auto& t : threads) {
+    ContainerMatch m = container_from_cgroups(t.cgroups);
+    if (m.is_host()) {
+      ++on_host;
+      continue;
+    }
+    ++in_container;
+    CHECK(t.tid == 25754);
+    CHECK(t.comm == "bash");
+    CHECK(t.vpid == 1);  // the container's init
+    CHECK(m.id == "697956520d89");
+    CHECK(m.full_id == "697956520d891b5cb0e215093970c733549a3f745f52263c05b37f8a488994f3");
+    CHECK(m.type == ContainerType::Docker);
+  }
+  CHECK(in_container == 1);
+  CHECK(on_host == threads.size() - 1);
 }

@@ -13,7 +13,7 @@ void use_utc() {
 
 const std::vector<std::string>& sysdig_captures() {
   static const std::vector<std::string> names = {
-      "cat_write.scap",        "connect_localhost.scap", "curl_google_comments.scap",
+      "cat_write.scap",        "connect_localhost.scap",
       "open-multiple-files.scap", "ping_sendto.scap",   "psp_privileged.scap",
       "psp_write_tmp_test.scap", "sample.scap",          "single_ipv6_conn.scap",
       "syscall.scap",          "test_ipv6_client.scap",

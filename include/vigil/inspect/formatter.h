@@ -42,6 +42,7 @@ class Formatter {
   struct Piece {
     std::string literal;                 // text before the field
     std::unique_ptr<BoundField> field;   // null for the trailing literal
+    bool pad_nanoseconds = false;        // evt.reltime's fixed-width rendering
   };
   Formatter() = default;
   std::vector<Piece> pieces_;

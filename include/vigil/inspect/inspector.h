@@ -30,6 +30,7 @@
 #include "vigil/common/result.h"
 #include "vigil/inspect/fd_table.h"
 #include "vigil/inspect/field.h"
+#include "vigil/inspect/metadata_provider.h"
 #include "vigil/inspect/thread_table.h"
 #include "vigil/inspect/user_table.h"
 
@@ -44,6 +45,9 @@ struct InspectorOptions {
   // Which event table names and renders parameters in evt.args/evt.arg: the newest one, or the
   // 2022 one of sysdig 0.29.3 (for raw-mode output that matches sysdig's).
   capture::DisplaySchema display = capture::DisplaySchema::Newest;
+  // Container names, images, labels... beyond what cgroups tell. nullptr: what the capture's
+  // container events said, else only the cgroup facts. Must outlive the inspector.
+  const ContainerMetadataProvider* container_provider = nullptr;
 };
 
 // Everything the inspector had to ignore or guess. Nothing is dropped silently.
@@ -70,7 +74,9 @@ class EventContext {
   // Parameter `name` of this syscall: from the event itself, else from its enter event.
   capture::ParamView param(std::string_view name) const;
   const ThreadState* thread() const { return thread_; }
-  // The fd the event works on (-1 when none) and its state (nullptr when unknown).
+  // Whether the event creates, uses or closes an fd (fd.* fields exist only then), the fd it
+  // works on (-1 when unknown) and its state (nullptr when unknown).
+  bool has_fd() const { return has_fd_; }
   int64_t fd_num() const { return fd_num_; }
   const FdState* fd() const { return fd_; }
   const Inspector& inspector() const { return *inspector_; }
@@ -86,6 +92,7 @@ class EventContext {
   const ThreadState* thread_ = nullptr;
   const FdState* fd_ = nullptr;
   int64_t fd_num_ = -1;
+  bool has_fd_ = false;
   const Inspector* inspector_ = nullptr;
   uint64_t first_ts_ = 0;
   uint64_t prev_ts_ = 0;
@@ -108,8 +115,12 @@ class Inspector {
   const ThreadTable& threads() const;
   const UserTable& users() const;
   const capture::MachineInfo* machine() const;  // nullptr when the metadata had none
+  // The machine's network interfaces (from the metadata): which socket ends are local.
+  const std::vector<capture::InterfaceInfo>& interfaces() const;
   const InspectorStats& stats() const;
   const InspectorOptions& options() const;
+  // Metadata of the container with this short id (cached per id; "host" for the host).
+  const ContainerMetadata& container(const ContainerMatch& match) const;
   // Resolves fd names, thread names, users and directories for parameter rendering
   // (capture::format_param) from this inspector's state.
   const capture::ParamResolver& param_resolver() const;

@@ -15,9 +15,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "vigil/common/result.h"
 #include "vigil/inspect/container.h"
 
 namespace vigil::inspect {
@@ -56,6 +58,13 @@ struct ContainerMetadata {
   std::optional<uint64_t> created_ts;        // ns since the epoch
   bool operator==(const ContainerMetadata&) const = default;
 };
+
+// Parses the container JSON that captures carry in container events (the libs' and the
+// container plugin's {"container": {...}} document: "id", "full_id", "type", "name", "image",
+// "imageid", "imagerepo", "imagetag", "imagedigest", "ip", "privileged", "host_pid",
+// "host_network", "host_ipc", "labels", "Mounts", "created_time" in seconds). Keys that are
+// absent stay unknown. Errors name the line and column of the fault.
+Result<ContainerMetadata> container_metadata_from_json(std::string_view json);
 
 // Supplies ContainerMetadata for a container found in cgroups.
 // Implementations must be safe to call from the thread that owns the inspector; lookup() is not

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "vigil/inspect/container.h"
 #include "vigil/inspect/fd_table.h"
 
 namespace vigil::inspect {
@@ -56,7 +57,12 @@ struct ThreadState {
   uint64_t clone_ts = 0;              // ns since the epoch; 0 when unknown (seeded threads)
   uint64_t pidns_init_start_ts = 0;
   bool dead = false;                  // procexit seen; removed after its event
+  int64_t lastevent_fd = -1;          // the fd of this thread's current syscall (fd.num)
+  // Created on first sight of a tid nobody described: its process fields read "<NA>" (as in
+  // libsinsp) until a clone or execve tells us more.
+  bool placeholder = false;
   std::shared_ptr<ProcessFiles> files;  // never null
+  ContainerMatch container;           // from the cgroups; the host when none matches
 
   bool is_main_thread() const { return tid == pid; }
 };
@@ -74,7 +80,7 @@ class ThreadTable {
   const ThreadState* main_thread(const ThreadState& t) const;
   // The process `level` generations up from `t`'s process (0: its main thread), or nullptr.
   const ThreadState* ancestor(const ThreadState& t, size_t level) const;
-  // Number of live threads whose pid equals `pid`; children whose ptid is in `pid`'s process.
+  // Number of threads whose pid equals `pid`; number of live threads whose parent is `pid`.
   size_t count_threads(int64_t pid) const;
   size_t count_children(int64_t pid) const;
 
