@@ -1,5 +1,10 @@
 // /proc/PID/cgroup to "controller=path" items, the way libscap reports them.
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <deque>
+#include <memory>
 
 #include "proc/proc_scan_context.h"
 
@@ -51,6 +56,62 @@ void resolve_v2(CgroupV2Hierarchy& h, std::string path, std::vector<std::string>
   }
 }
 
+// Whether the scanner's cgroup namespace differs from init's.
+bool in_cgroup_namespace(const std::string& proc_root) {
+  std::string ours, inits;
+  if (read_link(proc_root + "/self/ns/cgroup", ours) != 0) return false;
+  if (read_link(proc_root + "/1/ns/cgroup", inits) != 0) return false;
+  return ours != inits;
+}
+
+struct DirCloser {
+  void operator()(DIR* d) const { ::closedir(d); }
+};
+
+// The cgroup (relative to the mount) whose cgroup.procs lists pid; "" when none does. Breadth
+// first and bounded, like libscap's one-time search.
+std::string find_cgroup_of(const std::string& mount, const std::string& pid) {
+  constexpr size_t kMaxDirs = 100'000;
+  std::deque<std::string> todo = {""};
+  size_t visited = 0;
+  std::string text;
+  while (!todo.empty() && visited++ < kMaxDirs) {
+    std::string rel = std::move(todo.front());
+    todo.pop_front();
+    std::string dir = mount + rel;
+    if (read_file(dir + "/cgroup.procs", text, 16u << 20) == 0) {
+      bool found = false;
+      for_each_line(text, [&](std::string_view line) { found = found || line == pid; });
+      if (found) return rel.empty() ? "/" : rel;
+    }
+    std::unique_ptr<DIR, DirCloser> d(::opendir(dir.c_str()));
+    if (!d) continue;
+    while (struct dirent* e = ::readdir(d.get())) {
+      if (e->d_name[0] == '.') continue;
+      std::string child = rel + "/" + e->d_name;
+      struct stat st;
+      if (::lstat((mount + child).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        todo.push_back(std::move(child));
+      }
+    }
+  }
+  return "";
+}
+
+// libscap's scap_cgroup_prefix_path(): each leading "/.." of a namespace-relative path climbs one
+// level up from the scanner's own cgroup; the rest is appended.
+// Climbing above the root stays at the root. `self` starts with '/'.
+void absolute_cgroup(const std::string& self, std::string_view path, std::string& out) {
+  size_t prefix_len = self.size();
+  while (path.substr(0, 3) == "/..") {
+    path.remove_prefix(3);
+    prefix_len = self.rfind('/', prefix_len == 0 ? 0 : prefix_len - 1);
+  }
+  if (path == "/") path = "";
+  out = self.substr(0, prefix_len) + std::string(path);
+  if (out.empty()) out = "/";
+}
+
 }  // namespace
 
 CgroupV2Hierarchy load_cgroup_v2_hierarchy(const std::string& proc_root) {
@@ -68,6 +129,13 @@ CgroupV2Hierarchy load_cgroup_v2_hierarchy(const std::string& proc_root) {
     h.mount_path = mount;
     h.root_controllers = split_controllers(controllers);
   });
+  if (!h.mount_path.empty() && in_cgroup_namespace(proc_root)) {
+    std::string self_pid;
+    if (read_link(proc_root + "/self", self_pid) == 0) {
+      h.self_path = find_cgroup_of(h.mount_path, self_pid);
+      if (h.self_path == "/") h.self_path.clear();
+    }
+  }
   return h;
 }
 
@@ -89,7 +157,10 @@ void read_cgroups(ScanContext& ctx, const std::string& path, std::vector<std::st
     if (controllers.empty()) {
       if (id != "0") return;
       CgroupV2Hierarchy& h = ctx.cgroup_v2();
-      if (!h.mount_path.empty()) resolve_v2(h, std::string(cgroup), out);
+      if (h.mount_path.empty()) return;
+      std::string absolute(cgroup);
+      if (!h.self_path.empty()) absolute_cgroup(h.self_path, cgroup, absolute);
+      resolve_v2(h, std::move(absolute), out);
       return;
     }
     while (!controllers.empty()) {

@@ -46,6 +46,10 @@ using SocketTable = std::unordered_map<uint64_t, FdInfo>;
 struct CgroupV2Hierarchy {
   std::string mount_path;                 // empty: no v2 hierarchy, "0::" lines are ignored
   std::vector<std::string> root_controllers;
+  // When the scanner sits in its own cgroup namespace, /proc shows other processes' cgroups
+  // relative to the scanner's ("/../other.service"); this is the scanner's cgroup in the
+  // hierarchy, found by looking for its pid in cgroup.procs, used to make those paths absolute.
+  std::string self_path;
   std::unordered_map<std::string, std::vector<std::string>> controllers_cache;
 };
 

@@ -93,6 +93,17 @@ struct FakeTree {
           "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0    "
           "    0 5555 1 0000000000000000 100 0 0 10 0\n"
           "   1: this is not a socket line\n");
+    write(proc / "net" / "udp",
+          "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  "
+          "timeout inode ref pointer drops\n"
+          "  12: 00000000:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000   101    "
+          "    0 9999 2 0000000000000000 0\n");
+    write(proc / "net" / "tcp6",
+          "  sl  local_address                         remote_address                        st "
+          "tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+          "   0: 00000000000000000000000001000000:1F90 00000000000000000000000001000000:D431 01 "
+          "00000000:00000000 00:00000000 00000000     0        0 8888 1 0000000000000000 20 4 "
+          "30 10 -1\n");
     write(proc / "net" / "unix",
           "Num       RefCount Protocol Flags    Type St Inode Path\n"
           "0000000000000000: 00000002 00000000 00010000 0001 01 6666 /run/with space.sock\n");
@@ -118,13 +129,15 @@ struct FakeTree {
     fs::create_symlink(data / "file.txt", proc / "20" / "fd" / "3");
     fs::create_symlink(data, proc / "20" / "fd" / "4");
     fs::create_symlink(data / "gone.txt", proc / "20" / "fd" / "5");
-    for (const char* ino : {"5555", "6666", "7777"}) {
+    for (const char* ino : {"5555", "6666", "7777", "8888", "9999"}) {
       std::string link = std::string("socket:[") + ino + "]";
       make_socket_file(proc / "20" / "fd" / link);
     }
     fs::create_symlink("socket:[5555]", proc / "20" / "fd" / "6");
     fs::create_symlink("socket:[6666]", proc / "20" / "fd" / "7");
     fs::create_symlink("socket:[7777]", proc / "20" / "fd" / "8");  // in no table
+    fs::create_symlink("socket:[8888]", proc / "20" / "fd" / "9");
+    fs::create_symlink("socket:[9999]", proc / "20" / "fd" / "10");
     write(proc / "20" / "fdinfo" / "3", "pos:\t0\nflags:\t02100002\nmnt_id:\t99\nino:\t1\n");
     write(proc / "20" / "mountinfo",
           "98 1 0:5 / /dev rw - devtmpfs udev rw\n99 1 8:17 / / rw - ext4 /dev/sdb1 rw\n");
@@ -234,7 +247,7 @@ TEST_CASE("a fake proc tree's fds are classified with flags, device and inode") 
     if (l.tid == 20) list = &l;
   }
   REQUIRE(list != nullptr);
-  REQUIRE(list->fds.size() == 4);
+  REQUIRE(list->fds.size() == 6);
 
   const FdInfo& file = list->fds[0];
   CHECK(file.fd == 3);
@@ -247,7 +260,7 @@ TEST_CASE("a fake proc tree's fds are classified with flags, device and inode") 
   CHECK(dir.type == FdType::Directory);
   CHECK(dir.name == tree.data.string());
   CHECK(stats.fds_vanished == 1);  // fd 5 points nowhere
-  CHECK(stats.fds == 4);
+  CHECK(stats.fds == 6);
 
   // Sockets: the process has no ns/net, so the host tables under proc_root/net are used.
   const FdInfo& tcp = list->fds[2];
@@ -263,6 +276,23 @@ TEST_CASE("a fake proc tree's fds are classified with flags, device and inode") 
   CHECK(un.ino == 6666);
   CHECK(un.name == "/run/with space.sock");
   CHECK(stats.sockets_unresolved == 1);  // fd 8: left out, as libscap does
+
+  const FdInfo& v6 = list->fds[4];
+  CHECK(v6.fd == 9);
+  CHECK(v6.type == FdType::Ipv6Sock);
+  std::array<uint8_t, 16> loopback6{};
+  loopback6[15] = 1;
+  CHECK(v6.sip == loopback6);
+  CHECK(v6.dip == loopback6);
+  CHECK(v6.sport == 8080);
+  CHECK(v6.dport == 54321);
+  CHECK(v6.l4proto == 2);
+  const FdInfo& udp = list->fds[5];
+  CHECK(udp.fd == 10);
+  CHECK(udp.type == FdType::Ipv4ServSock);
+  CHECK(udp.sip == std::array<uint8_t, 16>{});
+  CHECK(udp.sport == 53);
+  CHECK(udp.l4proto == 3);
 }
 
 TEST_CASE("a fake proc tree with malformed files is scanned without failing and counts each problem") {
@@ -324,4 +354,47 @@ TEST_CASE("problem details are capped while every malformed line is still counte
   CHECK(stats.malformed == 103);
   CHECK(stats.problems.size() == ProcSnapshotStats::kMaxProblems);
   CHECK(stats.problems_dropped == 103 - ProcSnapshotStats::kMaxProblems);
+}
+
+TEST_CASE("cgroup v2 paths seen from a private cgroup namespace are made absolute") {
+  // The scanner (pid 77 of this tree) sits in /system.slice/vigil.scope under its own cgroup
+  // namespace, so the other processes' cgroups read relative to that.
+  fs::path proc = fs::path(vigil::test::temp_dir()) / "proc";
+  fs::create_directories(proc / "77" / "ns");
+  fs::create_directories(proc / "1" / "ns");
+  fs::create_symlink("77", proc / "self");
+  fs::create_symlink("cgroup:[4026532500]", proc / "77" / "ns" / "cgroup");
+  fs::create_symlink("cgroup:[4026531835]", proc / "1" / "ns" / "cgroup");
+  fs::path cg = proc / "1" / "root" / "sys" / "fs" / "cgroup";
+  write(proc / "1" / "mounts", "cgroup2 /sys/fs/cgroup cgroup2 rw 0 0\n");
+  write(cg / "cgroup.controllers", "cpu memory\n");
+  write(cg / "system.slice" / "cgroup.controllers", "cpu memory\n");
+  write(cg / "system.slice" / "vigil.scope" / "cgroup.controllers", "memory\n");
+  write(cg / "system.slice" / "vigil.scope" / "cgroup.procs", "76\n77\n");
+  write(cg / "system.slice" / "other.service" / "cgroup.controllers", "cpu memory\n");
+  write_process(proc / "1", 1, 1, 0);
+  write(proc / "1" / "cgroup", "0::/../../..\n");  // above the root: stays at the root
+  write_process(proc / "20", 20, 20, 1);
+  write(proc / "20" / "cgroup", "0::/../other.service\n");
+  write_process(proc / "21", 21, 21, 1);
+  write(proc / "21" / "cgroup", "0::/\n");  // the scanner's own cgroup
+
+  ProcSnapshotOptions opt;
+  opt.proc_root = proc.string();
+  opt.fds = false;
+  opt.users = false;
+  opt.interfaces = false;
+  auto md = snapshot_proc(opt);
+  REQUIRE(md.ok());
+  const ThreadInfo* init = find_thread(*md, 1);
+  const ThreadInfo* other = find_thread(*md, 20);
+  const ThreadInfo* same = find_thread(*md, 21);
+  REQUIRE(init != nullptr);
+  REQUIRE(other != nullptr);
+  REQUIRE(same != nullptr);
+  CHECK(init->cgroups == std::vector<std::string>{"cpu=/", "memory=/"});
+  CHECK(other->cgroups == std::vector<std::string>{"cpu=/system.slice/other.service",
+                                                   "memory=/system.slice/other.service"});
+  CHECK(same->cgroups ==
+        std::vector<std::string>{"memory=/system.slice/vigil.scope", "cpu=/system.slice"});
 }

@@ -12,7 +12,8 @@
 //    RLIMIT_NOFILE (UINT64_MAX when unknown or unlimited); tty is tty_nr from stat;
 //  - cgroup v1 lines give one "controller=path" item per controller; a v2 "0::/path" line is
 //    resolved through the v2 hierarchy's cgroup.controllers files, each controller reported at the
-//    deepest level where it is available;
+//    deepest level where it is available; when the scanner runs in its own cgroup namespace,
+//    paths relative to it ("/../x.service") are made absolute from the scanner's own cgroup;
 //  - regular files are FileV2 with open_flags in PPM_O_* bits and dev (makedev of the mount's
 //    major:minor); sockets are resolved by inode through the net namespace's socket tables and a
 //    socket found in none of them is left out; anon inodes map to their FdType with an empty name.
