@@ -66,7 +66,7 @@ Result<std::unique_ptr<EventSession>> EventSession::open(const CliOptions& optio
   }
   g_live.store(s->live_);
   install_stop_handlers();
-  std::fprintf(stderr, "vigil: live capture started (%u ring buffers, %zu threads in the /proc snapshot)\n",
+  std::fprintf(stderr, "vigil: live capture started (%u ring buffer(s), %zu threads in the /proc snapshot)\n",
                s->live_->ring_buffer_count(), s->live_->metadata().threads.size());
   return s;
 }
