@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -131,6 +133,39 @@ TEST_CASE("vigil live with the default rules alerts on cat /etc/shadow") {
   CHECK(out.find("Warning Sensitive file opened for reading by non-trusted program (file=/etc/shadow") !=
         std::string::npos);
   CHECK(out.find("process=cat") != std::string::npos);
+}
+
+TEST_CASE("vigil live with the default rules alerts on a ptrace attach and a socket dup'ed onto stdout") {
+  const std::string dir = vigil::test::temp_dir();
+  Background v({"-M", "4", "-o", "syslog_output.enabled=false"}, dir);
+  REQUIRE(v.started());
+  const pid_t tracee = fork();
+  REQUIRE(tracee >= 0);
+  if (tracee == 0) {
+    pause();
+    _exit(0);
+  }
+  CHECK(ptrace(PTRACE_ATTACH, tracee, nullptr, nullptr) == 0);
+  waitpid(tracee, nullptr, 0);
+  ptrace(PTRACE_DETACH, tracee, nullptr, nullptr);
+  kill(tracee, SIGKILL);
+  waitpid(tracee, nullptr, 0);
+  // A reverse shell's first step: a network socket becomes the standard output.
+  const pid_t shell = fork();
+  REQUIRE(shell >= 0);
+  if (shell == 0) {
+    const int s = socket(AF_INET, SOCK_STREAM, 0);
+    dup2(s, 1);
+    _exit(0);
+  }
+  waitpid(shell, nullptr, 0);
+  CHECK(v.wait(30s) == 0);
+  INFO(v.err());
+  const std::string out = v.out();
+  INFO(out);
+  CHECK(out.find("Warning Detected ptrace attach (request=PTRACE_ATTACH target_pid=" + std::to_string(tracee)) !=
+        std::string::npos);
+  CHECK(out.find("Notice Redirect stdout/stdin to network connection (fd=") != std::string::npos);
 }
 
 TEST_CASE("vigil live stops cleanly on SIGTERM and SIGINT and prints its statistics") {
