@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include "commands.h"
@@ -66,6 +67,18 @@ void print_summary(const EventSession& session, const capture::SourceStats& stat
                    s.last_error.c_str());
 }
 
+// metrics.*: one snapshot to every configured destination.
+void emit_metrics(const engine::Config& config, const engine::MetricsSnapshot& m, engine::Outputs& outputs) {
+  const engine::MetricsConfig& mc = config.metrics;
+  if (!mc.output_file.empty())
+    if (Status st = engine::append_stats_line(mc.output_file, m, mc.include_empty_values); !st.ok())
+      std::fprintf(stderr, "vigil: metrics: %s\n", st.error().to_string().c_str());
+  if (!mc.prometheus_file.empty())
+    if (Status st = engine::write_prometheus_file(mc.prometheus_file, m); !st.ok())
+      std::fprintf(stderr, "vigil: metrics: %s\n", st.error().to_string().c_str());
+  if (mc.output_rule) outputs.send(engine::stats_alert(m, config.time_format_iso_8601, mc.include_empty_values));
+}
+
 }  // namespace
 
 int run_detect(const CliOptions& options) {
@@ -121,6 +134,27 @@ int run_detect(const CliOptions& options) {
   bool drop_exit = false;
 
   engine::AlertCounters counters;
+  const auto started = std::chrono::steady_clock::now();
+  auto snapshot = [&](uint64_t time_ns) {
+    engine::MetricsSnapshot m;
+    m.time_ns = time_ns;
+    m.uptime_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    m.hostname = hostname;
+    const capture::SourceStats st = s.source().stats();
+    m.events = st.events;
+    m.drops = st.dropped;
+    if (s.live()) {
+      const engine::DropCounters dc = drop_counters(*s.live_source());
+      m.drops_by_reason = {{"buffer", dc.drops_buffer}, {"failures", dc.drops_bug}};
+    }
+    m.rules = counters.rules();
+    m.outputs = (*outputs)->stats();
+    m.state_sizes = {{"threads", inspector.threads().size()}};
+    return m;
+  };
+  std::optional<engine::MetricsTicker> metrics_ticker;
+  if (config->metrics.enabled) metrics_ticker.emplace(config->metrics.interval_ns);
+  uint64_t last_ts = 0;
   capture::EventView event;
   capture::NextStatus status;
   while ((status = s.next(event)) == capture::NextStatus::Event) {
@@ -130,6 +164,8 @@ int run_detect(const CliOptions& options) {
       counters.count(alert);
       (*outputs)->send(alert);
     }
+    last_ts = event.ts();
+    if (metrics_ticker && metrics_ticker->due(event.ts())) emit_metrics(*config, snapshot(event.ts()), **outputs);
     if (s.live() && event.ts() >= next_drop_check_ns) {
       next_drop_check_ns = event.ts() + 1000000000ull;
       engine::DropDecision d = drop_policy.observe(event.ts(), drop_counters(*s.live_source()));
@@ -142,6 +178,8 @@ int run_detect(const CliOptions& options) {
     }
   }
   int code = report_source_end(s.source(), status, s.name());
+  // A last snapshot so short runs (and the end of long ones) are accounted for.
+  if (metrics_ticker) emit_metrics(*config, snapshot(last_ts), **outputs);
   if (Status st = (*outputs)->close(); !st.ok())
     std::fprintf(stderr, "vigil: %s\n", st.error().to_string().c_str());
   std::fflush(stdout);

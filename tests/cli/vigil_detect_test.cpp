@@ -174,3 +174,21 @@ TEST_CASE("vigil -c reads a vigil.yaml and -o overrides it") {
   CHECK(bad.status == 1);
   CHECK(bad.out.find("priority") != std::string::npos);
 }
+
+TEST_CASE("vigil writes metrics snapshots when metrics are enabled") {
+  const std::string dir = temp_dir();
+  const std::string stats = dir + "/stats.jsonl";
+  const std::string prom = dir + "/vigil.prom";
+  const CliRun r = run_cli(vigil_cli() + " -r " + peer_rules("single_rule.yaml") + " -e " +
+                           capture_path("cat_write.scap") + " -o metrics.enabled=true -o metrics.interval=1s" +
+                           " -o metrics.output_file=" + stats + " -o metrics.prometheus_file=" + prom +
+                           " -o metrics.output_rule=false");
+  CHECK(r.status == 0);
+  CHECK(line_count(r.out) == 4);
+  const CliRun lines = run_cli("cat " + stats);
+  REQUIRE(line_count(lines.out) >= 1);
+  CHECK(lines.out.find("\"events_total\":307") != std::string::npos);
+  const CliRun text = run_cli("cat " + prom);
+  CHECK(text.out.find("vigil_events_total 307") != std::string::npos);
+  CHECK(text.out.find("vigil_rule_matches_total{rule=\"open_from_cat\"") != std::string::npos);
+}
