@@ -34,7 +34,8 @@ Detection (the default when neither --print nor -w is given):
   -L                      List the loaded rules (name and description) and exit.
   --list-fields           List the fields rules and formats can use, and exit.
   At the end vigil prints on stderr how many events it saw, how many were dropped and
-  how many alerts it raised.
+  how many alerts it raised. SIGINT/SIGTERM stop a live capture; SIGUSR1 makes the
+  outputs reopen their files (log rotation).
 
 Printing:
   --print                 Print one line per event on stdout.

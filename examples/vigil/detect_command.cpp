@@ -165,6 +165,7 @@ int run_detect(const CliOptions& options) {
       (*outputs)->send(alert);
     }
     last_ts = event.ts();
+    if (EventSession::reopen_requested()) (*outputs)->reopen();
     if (metrics_ticker && metrics_ticker->due(event.ts())) emit_metrics(*config, snapshot(event.ts()), **outputs);
     if (s.live() && event.ts() >= next_drop_check_ns) {
       next_drop_check_ns = event.ts() + 1000000000ull;

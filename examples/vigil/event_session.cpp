@@ -14,6 +14,9 @@ namespace {
 // came. Written by the main thread before handlers are installed.
 std::atomic<capture::LiveSource*> g_live{nullptr};
 volatile std::sig_atomic_t g_signalled = 0;
+volatile std::sig_atomic_t g_reopen = 0;
+
+extern "C" void on_reopen_signal(int) { g_reopen = 1; }
 
 extern "C" void on_stop_signal(int) {
   g_signalled = 1;
@@ -27,6 +30,8 @@ void install_stop_handlers() {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  sa.sa_handler = on_reopen_signal;
+  sigaction(SIGUSR1, &sa, nullptr);
 }
 
 }  // namespace
@@ -95,6 +100,12 @@ capture::NextStatus EventSession::next(capture::EventView& out) {
 uint64_t EventSession::drops() const { return source_->stats().dropped; }
 
 bool EventSession::interrupted() const { return g_signalled != 0; }
+
+bool EventSession::reopen_requested() {
+  if (g_reopen == 0) return false;
+  g_reopen = 0;
+  return true;
+}
 
 bool is_paired_enter(const capture::EventView& event) {
   if (event.direction() != capture::Direction::Enter) return false;

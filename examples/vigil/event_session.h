@@ -38,6 +38,8 @@ class EventSession {
   uint64_t drops() const;
   // True once a signal asked to stop.
   bool interrupted() const;
+  // True once after each SIGUSR1: outputs should reopen their files (log rotation), as in Falco.
+  static bool reopen_requested();
 
  private:
   EventSession() = default;

@@ -218,3 +218,27 @@ TEST_CASE("vigil --print works live with a filter") {
   CHECK(out.find("cat openat " + marker) != std::string::npos);
   CHECK(count(out, "\n") == count(out, marker));
 }
+
+TEST_CASE("vigil live reopens its alert file on SIGUSR1 so a rotated log is followed") {
+  const std::string dir = vigil::test::temp_dir();
+  const std::string marker = dir + "/rotation-marker.txt";
+  std::ofstream(marker) << "x\n";
+  const std::string log = dir + "/alerts.log";
+  Background v({"-r", marker_rules(dir, marker), "-M", "5", "-o", "stdout_output.enabled=false", "-o",
+                "syslog_output.enabled=false", "-o", "file_output.enabled=true", "-o", "file_output.keep_alive=true",
+                "-o", "file_output.filename=" + log},
+               dir);
+  REQUIRE(v.started());
+  cat_file(marker);
+  // Wait for the first alert to land before rotating.
+  for (int i = 0; i < 100 && slurp(log).empty(); ++i) std::this_thread::sleep_for(50ms);
+  REQUIRE(std::rename(log.c_str(), (log + ".1").c_str()) == 0);
+  REQUIRE(kill(v.pid, SIGUSR1) == 0);
+  std::this_thread::sleep_for(300ms);
+  cat_file(marker);
+  CHECK(v.wait(30s) == 0);
+  INFO(v.err());
+  CHECK(count(slurp(log + ".1"), "marker opened") >= 1);
+  CHECK(count(slurp(log), "marker opened") >= 1);
+  CHECK(v.out().empty());
+}
