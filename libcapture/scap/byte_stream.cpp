@@ -88,6 +88,11 @@ size_t ByteStream::fill(size_t n) {
     base_offset_ += pos_;
     pos_ = 0;
   }
+  if (buf_.size() > kWindowSize && n <= kWindowSize && end_ <= kWindowSize) {
+    // A large block has been consumed: give its memory back.
+    buf_.resize(kWindowSize);
+    buf_.shrink_to_fit();
+  }
   while (end_ < n && !eof_) {
     if (end_ == buf_.size()) {
       // Grow by doubling, never past what was asked: a hostile block length costs memory only

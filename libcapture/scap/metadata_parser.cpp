@@ -135,7 +135,8 @@ std::string parse_interface_list(BodyCursor& in, bool v2, CaptureMetadata& out) 
     InterfaceInfo info;
     const uint16_t type = in.get<uint16_t>("type");
     const uint16_t namelen = in.get<uint16_t>("ifnamelen");
-    if (namelen >= kMaxPath) return entry_error("interface", index, "ifnamelen " + std::to_string(namelen) + " too long");
+    if (namelen >= kMaxPath)
+      return entry_error("interface", index, "ifnamelen " + std::to_string(namelen) + " too long");
     switch (type) {
       case 1:
       case 3:

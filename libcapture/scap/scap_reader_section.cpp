@@ -37,7 +37,8 @@ Status ScapReader::Impl::open() {
 
 Status ScapReader::Impl::load_block(uint64_t offset, uint32_t total_len, const char* what) {
   if (total_len < kBlockHeaderSize + kBlockTrailerSize)
-    return make_error(std::string(what) + " length " + std::to_string(total_len) + " is below the 12-byte minimum", offset);
+    return make_error(std::string(what) + " length " + std::to_string(total_len) + " is below the 12-byte minimum",
+                      offset);
   if (total_len > options.max_block_size) {
     return make_error(std::string(what) + " length " + std::to_string(total_len) + " exceeds the " +
                       std::to_string(options.max_block_size) + "-byte block size limit", offset);
@@ -130,7 +131,8 @@ Status ScapReader::Impl::read_metadata_blocks() {
 Status ScapReader::Impl::skip_unknown_block(uint64_t offset, uint32_t type, uint32_t total_len) {
   // The extension mechanism for new metadata (§2): skip the body, but still check the trailer.
   if (total_len < kBlockHeaderSize + kBlockTrailerSize)
-    return make_error("block type " + hex(type) + " length " + std::to_string(total_len) + " is below the 12-byte minimum", offset);
+    return make_error("block type " + hex(type) + " length " + std::to_string(total_len) +
+                      " is below the 12-byte minimum", offset);
   stream.consume(kBlockHeaderSize);
   const uint64_t body = total_len - kBlockHeaderSize - kBlockTrailerSize;
   const uint64_t skipped = stream.skip(body);

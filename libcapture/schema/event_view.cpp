@@ -6,6 +6,7 @@ namespace vigil::capture {
 
 uint64_t ParamView::as_u64() const {
   uint64_t v = 0;
+  if (size_ == 0) return v;  // a default view has no data pointer; memcpy must not see it
   std::memcpy(&v, data_, std::min<uint32_t>(size_, 8));
   return v;
 }

@@ -414,6 +414,18 @@ eval::FilterPtr FilterCompiler::compile(const Expr& e, std::vector<CompileMessag
   return c.node(e);
 }
 
+eval::SourcePtr FilterCompiler::compile_value(const Operand& o, std::string& error) const {
+  std::vector<CompileMessage> msgs;
+  Compilation c(fields_, types_, msgs);
+  Typed t;
+  if (!c.operand(o, t, false)) {
+    for (auto& m : msgs)
+      if (m.error) error = m.message;
+    return nullptr;
+  }
+  return std::move(t.src);
+}
+
 bool FilterCompiler::valid_lhs(const std::string& text) const {
   Operand o;
   ParseError err;

@@ -8,6 +8,7 @@
 #include "condition/ast.h"
 #include "condition/event_type_names.h"
 #include "eval/filter.h"
+#include "eval/value_source.h"
 #include "vigil/inspect/field.h"
 
 namespace vigil::engine::condition {
@@ -30,6 +31,10 @@ class FilterCompiler {
 
   // Validates a standalone LHS (an exception's field entry): a field or transformer expression.
   bool valid_lhs(const std::string& text) const;
+
+  // Compiles a field or transformer expression to a value source (output tokens such as
+  // `%tolower(proc.name)`). nullptr with `error` on failure.
+  eval::SourcePtr compile_value(const Operand& o, std::string& error) const;
 
  private:
   const inspect::FieldRegistry& fields_;

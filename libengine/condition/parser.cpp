@@ -61,13 +61,13 @@ class Parser {
     return !is_ident_char(c) && c != '.';
   }
 
+  // The recursive descent keeps big nodes out of its stack frames (they live in the vectors of
+  // the tree being built), so 1000 nesting levels fit comfortably even in sanitizer builds.
   bool or_expr(Expr& out, int depth) {
     if (depth > kMaxNestingDepth) return fail("exceeded max depth limit of " + std::to_string(kMaxNestingDepth));
-    Expr first;
     size_t start = pos_;
-    if (!and_expr(first, depth)) return false;
-    std::vector<Expr> items;
-    items.push_back(std::move(first));
+    std::vector<Expr> items(1);
+    if (!and_expr(items[0], depth)) return false;
     for (;;) {
       size_t save = pos_;
       skip_ws();
@@ -78,58 +78,68 @@ class Parser {
       // "or" must be followed by blank or '('.
       char c = peek(2);
       if (!is_ws(c) && c != '(') {
-        if (is_ident_char(c) || c == '.') { pos_ = save; break; }
+        if (is_ident_char(c) || c == '.') {
+          pos_ = save;
+          break;
+        }
         pos_ += 2;
         return fail("expected blank or '(' after 'or'");
       }
       pos_ += 2;
       last_token_ = "or";
-      Expr next;
-      if (!and_expr(next, depth)) return false;
-      items.push_back(std::move(next));
+      items.emplace_back();
+      if (!and_expr(items.back(), depth)) return false;
     }
-    if (items.size() == 1) {
-      out = std::move(items[0]);
-    } else {
-      out = Expr{};
-      out.kind = Expr::Kind::Or;
-      out.pos.offset = static_cast<uint32_t>(start);
-      out.children = std::move(items);
-    }
+    finish_chain(out, items, Expr::Kind::Or, start);
     return true;
   }
 
   bool and_expr(Expr& out, int depth) {
-    Expr first;
     size_t start = pos_;
-    if (!not_expr(first, depth)) return false;
-    std::vector<Expr> items;
-    items.push_back(std::move(first));
+    std::vector<Expr> items(1);
+    if (!not_expr(items[0], depth)) return false;
     for (;;) {
       size_t save = pos_;
       skip_ws();
-      if (!starts_with("and")) { pos_ = save; break; }
+      if (!starts_with("and")) {
+        pos_ = save;
+        break;
+      }
       char c = peek(3);
       if (!is_ws(c) && c != '(') {
-        if (is_ident_char(c) || c == '.') { pos_ = save; break; }
+        if (is_ident_char(c) || c == '.') {
+          pos_ = save;
+          break;
+        }
         pos_ += 3;
         return fail("expected blank or '(' after 'and'");
       }
       pos_ += 3;
       last_token_ = "and";
-      Expr next;
-      if (!not_expr(next, depth)) return false;
-      items.push_back(std::move(next));
+      items.emplace_back();
+      if (!not_expr(items.back(), depth)) return false;
     }
+    finish_chain(out, items, Expr::Kind::And, start);
+    return true;
+  }
+
+  [[gnu::noinline]] static void finish_chain(Expr& out, std::vector<Expr>& items, Expr::Kind kind, size_t start) {
     if (items.size() == 1) {
       out = std::move(items[0]);
-    } else {
-      out = Expr{};
-      out.kind = Expr::Kind::And;
-      out.pos.offset = static_cast<uint32_t>(start);
-      out.children = std::move(items);
+      return;
     }
-    return true;
+    out.kind = kind;
+    out.pos.offset = static_cast<uint32_t>(start);
+    out.children = std::move(items);
+  }
+
+  // Each `not` toggles; they are kept as nodes so the tree prints as written.
+  [[gnu::noinline]] static void wrap_not(Expr& out, size_t start) {
+    Expr n;
+    n.kind = Expr::Kind::Not;
+    n.pos.offset = static_cast<uint32_t>(start);
+    n.children.push_back(std::move(out));
+    out = std::move(n);
   }
 
   bool not_expr(Expr& out, int depth) {
@@ -147,27 +157,17 @@ class Parser {
       }
       break;
     }
-    Expr inner;
     if (starts_with("not(")) {
       pos_ += 4;
       last_token_ = "not(";
-      Expr group;
-      if (!group_rest(group, depth + nots + 1)) return false;
-      inner.kind = Expr::Kind::Not;
-      inner.pos.offset = static_cast<uint32_t>(pos_);
-      inner.children.push_back(std::move(group));
+      out.kind = Expr::Kind::Not;
+      out.pos.offset = static_cast<uint32_t>(pos_);
+      out.children.emplace_back();
+      if (!group_rest(out.children[0], depth + nots + 1)) return false;
     } else {
-      if (!primary(inner, depth + nots)) return false;
+      if (!primary(out, depth + nots)) return false;
     }
-    // Each `not` toggles; they are kept as nodes so the tree prints as written.
-    for (int i = 0; i < nots; ++i) {
-      Expr n;
-      n.kind = Expr::Kind::Not;
-      n.pos.offset = static_cast<uint32_t>(start);
-      n.children.push_back(std::move(inner));
-      inner = std::move(n);
-    }
-    out = std::move(inner);
+    for (int i = 0; i < nots; ++i) wrap_not(out, start);
     return true;
   }
 
@@ -272,7 +272,7 @@ class Parser {
     return true;
   }
 
-  bool field_ref(Operand& out) {
+  [[gnu::noinline]] bool field_ref(Operand& out) {
     size_t start = pos_;
     std::string name;
     if (!read_fieldname(name)) return false;
@@ -300,7 +300,7 @@ class Parser {
     return true;
   }
 
-  bool transformer(Operand& out, int depth) {
+  [[gnu::noinline]] bool transformer(Operand& out, int depth) {
     if (depth > kMaxNestingDepth) return fail("exceeded max depth limit of " + std::to_string(kMaxNestingDepth));
     auto t = transformer_ahead();
     if (!t) return false;
@@ -408,7 +408,7 @@ class Parser {
   }
 
   // val(field) or transformer on the right-hand side.
-  bool val_or_transformer(Operand& out, bool& matched) {
+  [[gnu::noinline]] bool val_or_transformer(Operand& out, bool& matched) {
     matched = false;
     if (starts_with("val(")) {
       matched = true;
@@ -433,7 +433,7 @@ class Parser {
     return true;
   }
 
-  bool literal_list(Operand& out) {
+  [[gnu::noinline]] bool literal_list(Operand& out) {
     out = Operand{};
     out.kind = Operand::Kind::List;
     out.pos.offset = static_cast<uint32_t>(pos_);
@@ -496,7 +496,7 @@ class Parser {
     return Modifier::None;
   }
 
-  bool check(Expr& out) {
+  [[gnu::noinline]] bool check(Expr& out) {
     static constexpr std::string_view kNumOps[] = {"<=", "<", ">=", ">"};
     static constexpr std::string_view kSymOps[] = {"==", "=", "!="};
     static constexpr std::string_view kWordOps[] = {"glob", "iglob", "contains", "icontains", "bcontains",
@@ -590,7 +590,7 @@ class Parser {
         "icontains, bcontains, startswith, bstartswith, endswith, regex, intersects, in, pmatch");
   }
 
-  bool list_rhs(Expr& out, bool allow_value) {
+  [[gnu::noinline]] bool list_rhs(Expr& out, bool allow_value) {
     if (peek() == '(') {
       Operand l;
       if (!literal_list(l)) return false;
@@ -628,7 +628,6 @@ class Parser {
       return group_rest(out, depth + 1);
     }
     size_t start = pos_;
-    out = Expr{};
     out.pos.offset = static_cast<uint32_t>(start);
     if (transformer_ahead()) {
       out.kind = Expr::Kind::Check;

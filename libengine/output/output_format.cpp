@@ -61,7 +61,7 @@ std::string value_text(const inspect::FieldValues& values, bool is_list) {
 }
 
 bool OutputFormat::compile(const std::string& text, const inspect::FieldRegistry& fields, std::string& error,
-                           bool& unknown) {
+                           bool& unknown, const TransformerCompiler& transformers) {
   tokens_.clear();
   unknown = false;
   std::string literal;
@@ -97,15 +97,17 @@ bool OutputFormat::compile(const std::string& text, const inspect::FieldRegistry
         }
         if (q >= text.size()) break;
         std::string expr = text.substr(p, q + 1 - p);
-        condition::Operand o;
-        condition::ParseError perr;
-        if (!condition::parse_operand(expr, o, perr)) break;
+        if (!transformers) break;
+        std::string terr;
+        auto src = transformers(expr, terr);
+        if (!src) {
+          error = "invalid formatting token " + expr + ": " + terr;
+          return false;
+        }
         tok.expr = expr;
         tok.transformed = true;
-        // The transformer chain is compiled lazily by the same code the filter uses; here we
-        // only keep its text and render via the inner fields (see render()).
-        std::function<void(const condition::Operand&)> collect;
-        tok.source = nullptr;
+        tok.type = src->type;
+        tok.source = std::move(src);
         p = q + 1;
         done = true;
         break;
@@ -174,6 +176,12 @@ std::string OutputFormat::render(const inspect::EventContext* ctx, std::vector<F
       is_list = (t.field->info().flags & inspect::kFieldIsList) || t.type == FieldType::ListCharBuf;
       if (t.field->extract(*ctx, vals) && !vals.empty()) {
         text = value_text(vals, is_list);
+        present = true;
+      }
+    } else if (t.source && ctx) {
+      const inspect::FieldValues* tv;
+      if (t.source->get(eval::EvalInput{ctx, 0}, tv) && !tv->empty()) {
+        text = value_text(*tv, t.source->is_list);
         present = true;
       }
     }

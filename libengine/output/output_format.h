@@ -3,6 +3,7 @@
 // extracts values only when an alert is produced.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,7 +28,10 @@ class OutputFormat {
  public:
   // Returns false with `error` ("unknown filter: ...", "invalid formatting syntax: ...");
   // `unknown` is set when the failure is an unknown field.
-  bool compile(const std::string& text, const inspect::FieldRegistry& fields, std::string& error, bool& unknown);
+  // `transformers` compiles `%tolower(...)`-style tokens; without it they are errors.
+  using TransformerCompiler = std::function<eval::SourcePtr(const std::string& expr, std::string& error)>;
+  bool compile(const std::string& text, const inspect::FieldRegistry& fields, std::string& error, bool& unknown,
+               const TransformerCompiler& transformers = {});
 
   // Renders with missing values as <NA>. `fields_out` receives (expr, value-as-text, type, present)
   // for JSON output_fields when non-null; transformer tokens are omitted from it.

@@ -64,6 +64,19 @@ bool is_deprecated_output_field(const std::string& out, std::string& which) {
   return false;
 }
 
+// Depth of a tree, without recursion (the tree may come from hostile macro nesting).
+size_t tree_depth(const condition::Expr& root) {
+  size_t max = 0;
+  std::vector<std::pair<const condition::Expr*, size_t>> stack{{&root, 1}};
+  while (!stack.empty()) {
+    auto [e, d] = stack.back();
+    stack.pop_back();
+    max = std::max(max, d);
+    for (auto& c : e->children) stack.emplace_back(&c, d + 1);
+  }
+  return max;
+}
+
 }  // namespace
 
 bool compile_rules(const RuleStore& store, const std::vector<SourceFields>& sources,
@@ -192,6 +205,14 @@ bool compile_rules(const RuleStore& store, const std::vector<SourceFields>& sour
       rep.add(Severity::Error, "LOAD_ERR_VALIDATE", xerr.message, "rule", r.name, loc_of(xerr.offset), &r.condition);
       return false;
     }
+    // Later passes recurse over the tree: bound the depth that macro inlining can build up.
+    if (tree_depth(ast) > 2 * condition::kMaxNestingDepth) {
+      rep.add(Severity::Error, "LOAD_ERR_COMPILE_CONDITION",
+              "condition nesting exceeds " + std::to_string(2 * condition::kMaxNestingDepth) +
+                  " levels after macro expansion",
+              "rule", r.name, r.cond_loc.loc, &r.condition);
+      return false;
+    }
     std::vector<condition::CompileMessage> msgs;
     cr.filter = compiler.compile(ast, msgs);
     bool skip = false;
@@ -245,7 +266,16 @@ bool compile_rules(const RuleStore& store, const std::vector<SourceFields>& sour
     cr.output = std::make_unique<output::OutputFormat>();
     std::string oerr;
     bool unknown = false;
-    if (!cr.output->compile(out_text, *src->fields, oerr, unknown)) {
+    auto transformers = [&compiler](const std::string& expr, std::string& terr) -> eval::SourcePtr {
+      condition::Operand o;
+      condition::ParseError perr;
+      if (!condition::parse_operand(expr, o, perr)) {
+        terr = perr.message;
+        return nullptr;
+      }
+      return compiler.compile_value(o, terr);
+    };
+    if (!cr.output->compile(out_text, *src->fields, oerr, unknown, transformers)) {
       if (unknown && r.skip_if_unknown_filter) {
         rep.add(Severity::Warning, "LOAD_UNKNOWN_FILTER", "Rule has been skipped: " + oerr, "rule", r.name, r.loc);
         continue;

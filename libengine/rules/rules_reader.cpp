@@ -2,7 +2,7 @@
 // lists (§A.5) and macros (§A.6). Rules are in rule_item_reader.cpp.
 #include "rules/rules_reader.h"
 
-#include <regex>
+#include <cctype>
 #include <sstream>
 
 #include "rules/yaml_items.h"
@@ -252,6 +252,23 @@ std::map<std::string, std::string> read_override(ItemContext& ctx, const YAML::N
   return out;
 }
 
+// [^()"'[:space:]=,]+ (§A.5).
+bool valid_list_name(const std::string& n) {
+  if (n.empty()) return false;
+  for (char c : n)
+    if (c == '(' || c == ')' || c == '"' || c == '\'' || c == '=' || c == ',' || std::isspace(static_cast<unsigned char>(c)))
+      return false;
+  return true;
+}
+
+// [a-zA-Z]+[a-zA-Z0-9_]* (§A.6).
+bool valid_macro_name(const std::string& n) {
+  if (n.empty() || !std::isalpha(static_cast<unsigned char>(n[0]))) return false;
+  for (char c : n)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  return true;
+}
+
 }  // namespace
 
 void read_list(ItemContext& ctx, const YAML::Node& item) {
@@ -260,8 +277,7 @@ void read_list(ItemContext& ctx, const YAML::Node& item) {
   auto items = ctx.string_sequence(item, "items");
   auto append = ctx.optional_bool(item, "append");
   ctx.warn_unknown_keys(item, {"list", "items", "append", "override"});
-  static const std::regex kName("[^()\"'[:space:]=,]+");
-  if (!std::regex_match(name, kName))
+  if (!valid_list_name(name))
     ctx.warn("LOAD_INVALID_LIST_NAME", "List has an invalid name. List names should match a regular expression: " +
                                            std::string("[^()\"'[:space:]=,]+"));
   auto ov = read_override(ctx, item);
@@ -311,8 +327,7 @@ void read_macro(ItemContext& ctx, const YAML::Node& item) {
   std::string cond = ctx.required_string(item, "condition");
   auto append = ctx.optional_bool(item, "append");
   ctx.warn_unknown_keys(item, {"macro", "condition", "append", "override"});
-  static const std::regex kName("[a-zA-Z]+[a-zA-Z0-9_]*");
-  if (!std::regex_match(name, kName))
+  if (!valid_macro_name(name))
     ctx.warn("LOAD_INVALID_MACRO_NAME",
              "Macro has an invalid name. Macro names should match a regular expression: [a-zA-Z]+[a-zA-Z0-9_]*");
   auto ov = read_override(ctx, item);

@@ -363,6 +363,24 @@ bool extract_fd(FieldId id, const FieldArg& arg, const EventContext& ctx, FieldV
     case FieldId::kFdConnected:
       return put_bool(out, is_ip(fd) && !is_server_socket(fd) && !role_unknown(fd));
     case FieldId::kFdNameChanged: return put_bool(out, false);
+    case FieldId::kFdContainername:
+    case FieldId::kFdContainerdirectory: {
+      // "<container id>:<fd name or directory>", for rules that must tell hosts' paths apart.
+      if (!ctx.thread()) return false;
+      std::string& s = ctx.scratch();
+      s = ctx.thread()->container.id;
+      s += ':';
+      if (id == FieldId::kFdContainername) {
+        s += fd.name;
+      } else {
+        if (!is_file(fd)) return false;
+        const size_t slash = fd.name.rfind('/');
+        s += fd.type == FdType::Directory || slash == std::string::npos ? fd.name
+             : slash == 0                                                ? std::string("/")
+                                                                         : fd.name.substr(0, slash);
+      }
+      return put_str(out, s);
+    }
     case FieldId::kFdDev: return put_i64(out, fd.dev, FieldType::Int32);
     case FieldId::kFdDevMajor: return put_i64(out, (fd.dev >> 20) & 0xfff, FieldType::Int32);
     case FieldId::kFdDevMinor: return put_i64(out, fd.dev & 0xfffff, FieldType::Int32);

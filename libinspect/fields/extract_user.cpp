@@ -182,6 +182,12 @@ bool extract_container(FieldId id, const FieldArg& arg, const EventContext& ctx,
     case FieldId::kK8sPodId:
       if (!match.pod_uid.empty()) return put_str(out, match.pod_uid);
       return opt_str(m.pod_uid, out);
+    case FieldId::kProcIsContainerHealthcheck:
+    case FieldId::kProcIsContainerLivenessProbe:
+    case FieldId::kProcIsContainerReadinessProbe:
+      // Probes are recognized from a runtime's health-check configuration, which cgroups and
+      // capture metadata do not carry: no process is known to be one.
+      return put_bool(out, false);
     case FieldId::kK8sPodLabel: {
       std::string_view v = label(m, arg.key);
       return !v.empty() && put_str(out, v);

@@ -171,17 +171,17 @@ void Inspector::Impl::on_fd_event(const EventContext& ctx, ThreadState* t, const
         }
       }
       if (ev.param_index("path") >= 0) name = ev.param("path");  // open_by_handle_at
+      // Resolve before opening the slot: opening may move the directory's entry.
       std::string_view base = t->files->cwd;
-      std::string dir_name;
       if (!dirfd.empty() && dirfd.as_i64() != kAtFdCwd) {
         const FdState* dir = fds.find(dirfd.as_i64());
         if (dir) {
-          dir_name = dir->name;
-          base = dir_name;
+          base = dir->name;
         } else if (!name.as_string().starts_with('/')) {
           base = "<UNKNOWN>/";
         }
       }
+      resolve_path(base, name.as_string(), path_scratch);
       FdState* slot = open_fd(t, fd);
       if (!slot) return;
       slot->type = (flags & kODirectory) ? FdType::Directory : FdType::File;
@@ -190,7 +190,7 @@ void Inspector::Impl::on_fd_event(const EventContext& ctx, ThreadState* t, const
       slot->dev = ctx.param("dev").as_u32();
       slot->ino = ctx.param("ino").as_u64();
       slot->nameraw.assign(name.as_string());
-      resolve_path(base, name.as_string(), slot->name);
+      slot->name.assign(path_scratch);
       return;
     }
     case StateAction::Socket: {

@@ -73,6 +73,8 @@ struct Inspector::Impl {
   }
   void on_container_event(const capture::EventView& ev);
 
+  std::string path_scratch;  // reused for path resolution; keeps its capacity
+
   uint64_t first_ts = 0;
   uint64_t prev_ts = 0;
 

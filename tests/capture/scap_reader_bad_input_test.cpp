@@ -241,3 +241,13 @@ TEST_CASE("a v1 event whose lengths match no parameter count stops reading at it
   put_u16(bytes, target.offset + 10 + 22, 4);                   // first length 8 -> 4
   check_fails_after(write_temp("v1.scap", bytes), 20, target.offset, "corrupted v1 event");
 }
+
+TEST_CASE("a wrong event-block trailer is ignored, as both reference readers do") {
+  auto bytes = capture_bytes("sample.scap");
+  const auto blocks = block_index(bytes);
+  const BlockRef target = blocks[nth_event_block(blocks, 12)];
+  put_u32(bytes, target.offset + target.length - 4, 0xBADBAD);
+  auto out = read_all(write_temp("trailer.scap", bytes));
+  CHECK(out.last == NextStatus::EndOfStream);
+  CHECK(out.events.size() == 572);
+}

@@ -404,3 +404,84 @@ TEST_CASE("an event block shorter than an event header is rejected") {
   CHECK_THAT(reader->error().message, Catch::Contains("too short"));
   CHECK(reader->next(e) == NextStatus::Failed);  // stays failed
 }
+
+TEST_CASE("a v9 tail longer than the pre-0.10 one is read in the 0.10 order") {
+  Bytes fields = pl_fields(9, 42);
+  fields.u64(123456789).u32(5).u32(1000).u8(1).u64(1).u64(2).u64(3);  // 41 bytes > 29 (§8.2)
+  Bytes body;
+  body.u32(static_cast<uint32_t>(4 + fields.size())).raw(fields.b);
+  CaptureBuilder c;
+  c.shb().block(0x215, body.b);
+  with_event(c);
+  auto reader = open_built(c);
+  const ThreadInfo& t = reader->metadata().threads.at(0);
+  CHECK(t.pidns_init_start_ts == 123456789);
+  CHECK(t.tty == 5);
+  CHECK(t.loginuid == 1000);
+  CHECK(t.cap_effective == 3);
+  CHECK(t.exe_ino == 0);  // not present: default
+}
+
+TEST_CASE("malformed metadata entries name their block and entry") {
+  struct Case {
+    const char* what;
+    uint32_t type;
+    Bytes body;
+    const char* message;
+  };
+  std::vector<Case> cases;
+  cases.push_back({"interface type", 0x205, Bytes().u16(9).u16(2).raw("lo"),
+                   "interface entry 0: unknown interface type 9"});
+  cases.push_back({"interface entry_len", 0x219, Bytes().u32(1000).u16(1).u16(2),
+                   "interface entry 0: entry length 1000"});
+  cases.push_back({"user entry_len", 0x220, Bytes().u32(5000).u8(1).u32(0), "user entry 0: entry length 5000"});
+  cases.push_back({"group name", 0x206, Bytes().u8(1).u32(0).u16(300).raw(std::string(300, 'g')),
+                   "group name length 300 exceeds 255"});
+  cases.push_back({"fd name", 0x218,
+                   Bytes().u64(1).u32(4 + 17 + 2 + 2000).u64(3).u64(0).u8(1).u16(2000).raw(std::string(2000, 'n')),
+                   "fd list entry 0: name length 2000 exceeds 1023"});
+  cases.push_back({"process entry short", 0x215,
+                   Bytes().u32(8).u64(1).u64(1).u64(1).u64(1).u64(1).str16("c").str16("e"), "process list entry 0"});
+  for (auto& tc : cases) {
+    INFO(tc.what);
+    CaptureBuilder c;
+    c.shb();
+    const uint64_t offset = c.size();
+    c.block(tc.type, tc.body.b);
+    with_event(c);
+    auto r = ScapReader::open(write_temp("bad.scap", c.bytes));
+    REQUIRE_FALSE(r.ok());
+    INFO(r.error().to_string());
+    CHECK(r.error().byte_offset == std::optional<uint64_t>(offset));
+    CHECK_THAT(r.error().message, Catch::Contains(tc.message));
+  }
+}
+
+TEST_CASE("a LARGE block bigger than the read window is read whole, and reading continues after it") {
+  const std::string json(3 << 20, 'j');  // three times the 1 MiB window
+  CaptureBuilder c;
+  c.shb();
+  with_event(c);
+  c.block(0x221, ev_body(0, event_v2(11, -1, 324, {str_param(json)}, true)));
+  with_event(c);
+  for (bool gzip : {false, true}) {
+    INFO((gzip ? "gzip" : "plain"));
+    const std::string path = write_temp("large.scap", gzip ? gzip_bytes(c.bytes) : c.bytes);
+    auto r = ScapReader::open(path, {ReadMode::Raw});
+    REQUIRE(r.ok());
+    EventView e;
+    REQUIRE((*r)->next(e) == NextStatus::Event);
+    REQUIRE((*r)->next(e) == NextStatus::Event);
+    CHECK(e.param("json").as_string() == json);
+    REQUIRE((*r)->next(e) == NextStatus::Event);
+    CHECK(e.param(1u).as_u64() == 2);
+    CHECK((*r)->next(e) == NextStatus::EndOfStream);
+
+    // The same block over a lower limit is refused.
+    r = ScapReader::open(path, {ReadMode::Raw, 1u << 20});
+    REQUIRE(r.ok());
+    REQUIRE((*r)->next(e) == NextStatus::Event);
+    REQUIRE((*r)->next(e) == NextStatus::Failed);
+    CHECK_THAT((*r)->error().message, Catch::Contains("1048576-byte block size limit"));
+  }
+}

@@ -3,8 +3,12 @@
 // into account, and decoded values match what sysdig prints for the same events.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
+#include <fstream>
 #include <map>
 #include <string>
+#include <thread>
 
 #include "scap_reader_test_files.h"
 #include "vigil/capture/event_schema.h"
@@ -185,5 +189,22 @@ TEST_CASE("the same capture reads identically plain and gzip-compressed") {
   for (size_t i = 0; i < a.events.size(); ++i) {
     CHECK(a.events[i].ts == b.events[i].ts);
     CHECK(a.events[i].block_offset == b.events[i].block_offset);
+  }
+}
+
+TEST_CASE("plain and gzip captures streamed through a FIFO read like the files (no seeking)") {
+  for (const char* name : {"sample.scap", "cat_write.scap"}) {  // plain, gzip
+    INFO(name);
+    const std::string fifo = vigil::test::temp_dir() + "/capture.fifo";
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    std::thread writer([&] {
+      std::ifstream in(path_of(name), std::ios::binary);
+      std::ofstream out(fifo, std::ios::binary);
+      out << in.rdbuf();
+    });
+    auto out = read_all(fifo, ReadMode::Raw);
+    writer.join();
+    CHECK(out.last == NextStatus::EndOfStream);
+    CHECK(out.events.size() == kRawRecords.at(name));
   }
 }

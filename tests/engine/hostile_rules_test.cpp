@@ -167,3 +167,14 @@ TEST_CASE("a failing later file keeps the previously compiled rules active") {
   CHECK(e.rules()[0].name == "r");
   CHECK(e.enabled_count() == 1);
 }
+
+TEST_CASE("macro nesting that builds a too-deep tree is refused") {
+  std::string nots;
+  for (int i = 0; i < 600; ++i) nots += "not ";
+  std::string yaml = "- macro: m0\n  condition: " + nots + "proc.name = x\n";
+  for (int i = 1; i < 5; ++i) yaml += "- macro: m" + std::to_string(i) + "\n  condition: " + nots + "m" + std::to_string(i - 1) + "\n";
+  yaml += "- rule: r\n  desc: d\n  condition: m4\n  output: o\n  priority: INFO\n";
+  auto l = load_rules(yaml);
+  REQUIRE_FALSE(l.ok());
+  CHECK(l.has_error("levels after macro expansion"));
+}

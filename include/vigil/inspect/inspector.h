@@ -42,8 +42,9 @@ struct InspectorOptions {
   size_t max_threads = 131072;          // threads past this are refused (counted)
   size_t max_fds_per_process = 65536;   // fds past this are refused (counted)
   size_t max_enter_event_bytes = 65536; // raw mode: larger enter events are not remembered
-  // Which event table names and renders parameters in evt.args/evt.arg: the newest one, or the
-  // 2022 one of sysdig 0.29.3 (for raw-mode output that matches sysdig's).
+  // Which event table describes events for display and fd tracking: the newest one, or the 2022
+  // one of sysdig 0.29.3 (raw-mode output that matches sysdig's: parameter names and rendering in
+  // evt.args/evt.arg, categories, and which events count as using an fd).
   capture::DisplaySchema display = capture::DisplaySchema::Newest;
   // Container names, images, labels... beyond what cgroups tell. nullptr: what the capture's
   // container events said, else only the cgroup facts. Must outlive the inspector.
