@@ -27,7 +27,8 @@ namespace vigil::capture {
 // record is built.
 struct InterestSet {
   bool all = true;                     // every syscall and tracepoint event
-  std::vector<uint16_t> event_types;   // newest-schema event ids (either direction); 0/1 = generic
+  std::vector<uint16_t> event_types;   // newest-schema event ids; enables their syscall (both
+                                       // directions); 0/1 = every generic-event syscall
   std::vector<std::string> syscalls;   // syscall names (covers generic-event syscalls by name)
   bool procexit = true;                // the procexit tracepoint event
   bool state_events = true;            // add what state tracking needs (process tree, fds, users)
