@@ -65,6 +65,8 @@ class HttpSink final : public AlertSink {
     return {};
   }
 
+  bool needs_json() const override { return true; }
+
   Status reopen() override {
     if (curl_) curl_easy_cleanup(curl_);
     curl_ = nullptr;

@@ -141,6 +141,7 @@ struct Outputs::State {
   std::vector<std::shared_ptr<Channel>> channels;
   std::vector<std::thread> threads;
   bool closed = false;
+  bool any_json = false;  // some sink reads RenderedAlert::json
 
   explicit State(OutputsOptions o)
       : options(std::move(o)), bucket(options.rate, options.max_burst, now()) {}
@@ -156,6 +157,7 @@ void Outputs::add_sink(std::string name, std::unique_ptr<AlertSink> sink, SinkPo
   auto ch = std::make_shared<Channel>();
   ch->name = name;
   ch->stats.name = std::move(name);
+  s_->any_json |= sink->needs_json();
   ch->sink = std::move(sink);
   ch->policy = policy;
   ch->buffered = s_->options.buffered;
@@ -174,7 +176,7 @@ bool Outputs::send(const Alert& alert) {
       return false;
     }
   }
-  auto rendered = std::make_shared<const RenderedAlert>(render_alert(alert, s_->options.format));
+  auto rendered = std::make_shared<const RenderedAlert>(render_alert(alert, s_->options.format, s_->any_json));
   for (auto& ch : s_->channels) ch->enqueue_alert(rendered);
   return true;
 }

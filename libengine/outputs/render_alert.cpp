@@ -20,13 +20,15 @@ std::string with_message(const Alert& alert, std::string json) {
 
 }  // namespace
 
-RenderedAlert render_alert(const Alert& alert, const AlertFormat& format) {
+RenderedAlert render_alert(const Alert& alert, const AlertFormat& format, bool with_json) {
   RenderedAlert out;
   out.time_ns = alert.time_ns;
   out.priority = alert.priority;
   out.rule = alert.rule;
-  out.json = alert.to_json(format.include_output, format.include_output_fields, format.include_tags);
-  if (format.include_message) out.json = with_message(alert, std::move(out.json));
+  if (with_json || format.json_output) {
+    out.json = alert.to_json(format.include_output, format.include_output_fields, format.include_tags);
+    if (format.include_message) out.json = with_message(alert, std::move(out.json));
+  }
   out.line = format.json_output ? out.json : alert.text;
   return out;
 }

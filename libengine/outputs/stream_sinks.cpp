@@ -28,19 +28,22 @@ class StreamSink final : public AlertSink {
 
 class CallbackSink final : public AlertSink {
  public:
-  explicit CallbackSink(std::function<Status(const RenderedAlert&)> fn) : fn_(std::move(fn)) {}
+  CallbackSink(std::function<Status(const RenderedAlert&)> fn, bool needs_json)
+      : fn_(std::move(fn)), needs_json_(needs_json) {}
   Status write(const RenderedAlert& alert) override { return fn_(alert); }
+  bool needs_json() const override { return needs_json_; }
 
  private:
   std::function<Status(const RenderedAlert&)> fn_;
+  bool needs_json_;
 };
 
 }  // namespace
 
 std::unique_ptr<AlertSink> make_stdout_sink(std::FILE* stream) { return std::make_unique<StreamSink>(stream); }
 
-std::unique_ptr<AlertSink> make_callback_sink(std::function<Status(const RenderedAlert&)> fn) {
-  return std::make_unique<CallbackSink>(std::move(fn));
+std::unique_ptr<AlertSink> make_callback_sink(std::function<Status(const RenderedAlert&)> fn, bool needs_json) {
+  return std::make_unique<CallbackSink>(std::move(fn), needs_json);
 }
 
 }  // namespace vigil::engine

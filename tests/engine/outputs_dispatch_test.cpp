@@ -295,3 +295,29 @@ TEST_CASE("json_output switches line outputs to the JSON alert; json_include_mes
   CHECK(json.priority == Priority::Error);
   CHECK(json.rule == "rule x");
 }
+
+TEST_CASE("the JSON alert is only built when json_output or an output needs it") {
+  std::mutex mu;
+  std::vector<std::string> jsons;
+  auto record = [&](const RenderedAlert& a) {
+    std::lock_guard lk(mu);
+    jsons.push_back(a.json);
+    return vigil::Status();
+  };
+  {
+    Outputs text_only;
+    text_only.add_sink("line", make_callback_sink(record, false));
+    REQUIRE(text_only.send(make_alert(Priority::Warning)));
+    REQUIRE(text_only.close().ok());
+  }
+  {
+    Outputs with_json;
+    with_json.add_sink("line", make_callback_sink(record, false));
+    with_json.add_sink("json", make_callback_sink([](const RenderedAlert&) { return vigil::Status(); }, true));
+    REQUIRE(with_json.send(make_alert(Priority::Warning)));
+    REQUIRE(with_json.close().ok());
+  }
+  REQUIRE(jsons.size() == 2);
+  CHECK(jsons[0].empty());
+  CHECK(jsons[1] == make_alert(Priority::Warning).to_json());
+}

@@ -162,7 +162,7 @@ class TinyHttpServer {
 // A unix datagram socket bound in a temp directory, as syslogd binds /dev/log.
 class DatagramReceiver {
  public:
-  DatagramReceiver() : path_(vigil::test::temp_dir() + "/log") {
+  explicit DatagramReceiver(std::string path = vigil::test::temp_dir() + "/log") : path_(std::move(path)) {
     fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     REQUIRE(fd_ >= 0);
     sockaddr_un addr{};
@@ -315,6 +315,22 @@ TEST_CASE("syslog output reports a missing socket and reconnects once it exists"
   REQUIRE_FALSE(st.ok());
   CHECK(st.error().file == dir + "/absent");
   CHECK(st.error().message.find("cannot connect") != std::string::npos);
+  DatagramReceiver syslogd(dir + "/absent");  // the daemon comes up
+  REQUIRE(sink->write(render_alert(peer_alert(), {})).ok());
+  CHECK(syslogd.receive().find(peer_alert().text) != std::string::npos);
+}
+
+TEST_CASE("syslog output reconnects after the daemon restarted on the same path") {
+  std::string path = vigil::test::temp_dir() + "/log";
+  auto receiver = std::make_unique<DatagramReceiver>(path);
+  auto sink = make_syslog_sink({.socket_path = path});
+  REQUIRE(sink->write(render_alert(peer_alert(), {})).ok());
+  CHECK(receiver->receive().find(peer_alert().text) != std::string::npos);
+  receiver.reset();
+  ::unlink(path.c_str());
+  receiver = std::make_unique<DatagramReceiver>(path);  // a new socket: the old connection is dead
+  REQUIRE(sink->write(render_alert(peer_alert(), {})).ok());
+  CHECK(receiver->receive().find(peer_alert().text) != std::string::npos);
 }
 
 TEST_CASE("program output runs argv without a shell and feeds the alert on stdin") {

@@ -32,8 +32,8 @@ struct AlertFormat {
 };
 
 // One alert as sinks see it. `line` is what line-oriented sinks print (text or JSON according to
-// json_output); `json` is always the JSON alert (HTTP posts it whatever json_output says, which is
-// what falcosidekick expects). Neither ends in a newline.
+// json_output); `json` is the JSON alert (HTTP posts it whatever json_output says, which is what
+// falcosidekick expects), left empty when no sink needs it. Neither ends in a newline.
 struct RenderedAlert {
   uint64_t time_ns = 0;
   Priority priority = Priority::Debug;
@@ -42,7 +42,8 @@ struct RenderedAlert {
   std::string json;
 };
 
-RenderedAlert render_alert(const Alert& alert, const AlertFormat& format);
+// `with_json` false skips building `json` unless json_output needs it for `line`.
+RenderedAlert render_alert(const Alert& alert, const AlertFormat& format, bool with_json = true);
 
 // A destination for alerts. Implementations report failures as Status; the dispatcher counts
 // them and keeps going.
@@ -53,6 +54,8 @@ class AlertSink {
   virtual Status write(const RenderedAlert& alert) = 0;
   // Pushes buffered bytes out. Called after every write in unbuffered mode and on shutdown.
   virtual Status flush() { return {}; }
+  // True when write() reads RenderedAlert::json (the HTTP sink); others use `line`.
+  virtual bool needs_json() const { return false; }
   // Reopens files and restarts kept-alive children (what Falco does on SIGUSR1), so a rotated
   // log file is followed.
   virtual Status reopen() { return {}; }
@@ -111,7 +114,8 @@ struct HttpSinkOptions {
 // POSTs the JSON alert with Content-Type: application/json. A non-2xx answer is a failure.
 std::unique_ptr<AlertSink> make_http_sink(HttpSinkOptions options);
 
-// Calls `fn` for each alert (embedding, tests).
-std::unique_ptr<AlertSink> make_callback_sink(std::function<Status(const RenderedAlert&)> fn);
+// Calls `fn` for each alert (embedding, tests). `needs_json` false lets Outputs skip building
+// RenderedAlert::json when nothing else needs it.
+std::unique_ptr<AlertSink> make_callback_sink(std::function<Status(const RenderedAlert&)> fn, bool needs_json = true);
 
 }  // namespace vigil::engine
