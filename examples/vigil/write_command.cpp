@@ -21,6 +21,8 @@ int run_write(const CliOptions& options) {
   capture::WriterOptions wopts;
   wopts.format = options.sysdig_compat ? capture::WriteFormat::Sysdig029 : capture::WriteFormat::Newest;
   wopts.compress = options.compress;
+  // A raw read still carries the capture's own enter events; only newer layouts need one made up.
+  wopts.enter_restore = options.raw ? capture::EnterRestore::NewerLayoutsOnly : capture::EnterRestore::AllSyscallExits;
   auto writer = capture::ScapWriter::create(options.output, wopts);
   if (!writer) {
     std::fprintf(stderr, "vigil: %s\n", writer.error().to_string().c_str());

@@ -16,7 +16,6 @@ class RecordBuilder {
  public:
   // Starts a record of `nparams` parameters whose lengths are `lensize` (2 or 4) bytes wide.
   void begin(uint64_t ts, int64_t tid, uint16_t type, uint32_t nparams, uint32_t lensize) {
-    nparams_ = nparams;
     lensize_ = lensize;
     next_ = 0;
     buf_.resize(EventView::kHeaderSize + size_t{nparams} * lensize);
@@ -55,7 +54,6 @@ class RecordBuilder {
 
  private:
   std::vector<uint8_t> buf_;
-  uint32_t nparams_ = 0;
   uint32_t lensize_ = 2;
   uint32_t next_ = 0;
 };

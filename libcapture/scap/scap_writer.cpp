@@ -1,5 +1,6 @@
 #include "vigil/capture/scap_writer.h"
 
+#include <unordered_set>
 #include <vector>
 
 #include "scap/block_writer.h"
@@ -32,7 +33,9 @@ struct ScapWriter::Impl {
   std::unique_ptr<BlockWriter> out;
   std::unique_ptr<detail::Sysdig029Downgrade> downgrade;  // Sysdig029 mode only
   std::vector<uint8_t> body;  // metadata scratch
-  bool metadata_written = false;
+  bool metadata_written = false;  // in the current section
+  uint64_t section_events = 0;
+  uint64_t fd_lists_dropped = 0;
   uint64_t events = 0;
   std::optional<Error> failure;  // sticky: once a write failed the file is unusable
 
@@ -56,8 +59,17 @@ struct ScapWriter::Impl {
     const std::span<const uint8_t> with_flags[] = {cpu_part, flags_part, record};
     const std::span<const uint8_t> without_flags[] = {cpu_part, record};
     Status st = flags ? out->write_block(block_type, with_flags) : out->write_block(block_type, without_flags);
-    if (st.ok()) ++events;
+    if (st.ok()) {
+      ++events;
+      ++section_events;
+    }
     return st;
+  }
+
+  Status write_section_header() {
+    // 28 bytes, no options: the 2022 reader cannot skip SHB options (§4).
+    const ShbBody shb;
+    return out->write_block(detail::kShb, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(&shb), sizeof shb));
   }
 };
 
@@ -71,11 +83,7 @@ Result<std::unique_ptr<ScapWriter>> ScapWriter::create(const std::string& path, 
   impl->options = options;
   impl->out = std::move(out.value());
   if (options.format == WriteFormat::Sysdig029) impl->downgrade = std::make_unique<detail::Sysdig029Downgrade>(options.enter_restore == EnterRestore::AllSyscallExits);
-  // 28 bytes, no options: the 2022 reader cannot skip SHB options (§4).
-  const ShbBody shb;
-  Status st = impl->out->write_block(detail::kShb,
-                                      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(&shb), sizeof shb));
-  if (!st.ok()) return st.error();
+  if (Status st = impl->write_section_header(); !st.ok()) return st.error();
   return std::unique_ptr<ScapWriter>(new ScapWriter(std::move(impl)));
 }
 
@@ -83,7 +91,8 @@ Status ScapWriter::write_metadata(const CaptureMetadata& md) {
   Impl& w = *impl_;
   if (w.failure) return *w.failure;
   if (w.out->closed()) return w.out->error_here("write after close");
-  if (w.events > 0) return w.out->error_here("metadata must precede the first event block (readers reject it after one)");
+  if (w.section_events > 0)
+    return w.out->error_here("metadata must precede the first event block (readers reject it after one)");
   if (w.metadata_written) return w.out->error_here("metadata was already written for this file");
   w.metadata_written = true;
   const auto flavor = w.options.format == WriteFormat::Sysdig029 ? detail::MetadataFlavor::Sysdig029
@@ -104,11 +113,29 @@ Status ScapWriter::write_metadata(const CaptureMetadata& md) {
     detail::encode_process_list(md.threads, flavor, w.body);
     if (Status st = w.out->write_block(detail::kPlV9, w.body); !st.ok()) return w.fail(st);
   }
+  std::unordered_set<int64_t> tids;
+  for (const ThreadInfo& t : md.threads) tids.insert(t.tid);
   for (const FdList& list : md.fd_lists) {
+    if (!tids.count(list.tid)) {
+      ++w.fd_lists_dropped;
+      continue;
+    }
     detail::encode_fd_list(list, flavor, w.body);
     if (Status st = w.out->write_block(detail::kFdlV2, w.body); !st.ok()) return w.fail(st);
   }
   return {};
+}
+
+Status ScapWriter::start_section(const CaptureMetadata& metadata) {
+  Impl& w = *impl_;
+  if (w.failure) return *w.failure;
+  if (w.out->closed()) return w.out->error_here("write after close");
+  // A section without events makes both readers fail ("no events in file", §1).
+  if (w.section_events == 0) return w.out->error_here("the current section has no events yet");
+  if (Status st = w.write_section_header(); !st.ok()) return w.fail(st);
+  w.section_events = 0;
+  w.metadata_written = false;
+  return write_metadata(metadata);
 }
 
 Status ScapWriter::write_event(const EventView& event) {
@@ -134,6 +161,7 @@ Status ScapWriter::close() {
 uint64_t ScapWriter::events_written() const { return impl_->events; }
 uint64_t ScapWriter::events_skipped() const { return impl_->downgrade ? impl_->downgrade->skipped() : 0; }
 uint64_t ScapWriter::enter_events_added() const { return impl_->downgrade ? impl_->downgrade->enters_added() : 0; }
+uint64_t ScapWriter::fd_lists_dropped() const { return impl_->fd_lists_dropped; }
 uint64_t ScapWriter::bytes_written() const { return impl_->out->offset(); }
 
 }  // namespace vigil::capture

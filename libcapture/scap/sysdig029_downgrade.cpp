@@ -1,13 +1,12 @@
 #include "scap/sysdig029_downgrade.h"
 
-#include "scap/conversion_table.h"
-
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <memory>
 #include <string_view>
 #include <vector>
+
+#include "scap/conversion_table.h"
 
 namespace vigil::capture::detail {
 
@@ -43,6 +42,9 @@ constexpr ParamAlias kParamAliases[] = {
     {297, "res_or_fd", "fd"},  // bpf_X.res_or_fd is the newest bpf_2_X.fd
 };
 
+// Stands for a parameter beyond the newest table (an extension we do not know): copied as is.
+constexpr ParamInfo kUnknownParam{"", ParamType::ByteBuf, PrintFormat::NA, -1, -1, {}};
+
 bool is_string_type(ParamType t) {
   return t == ParamType::CharBuf || t == ParamType::FsPath || t == ParamType::FsRelPath;
 }
@@ -65,6 +67,7 @@ struct EventPlanEntry {
   uint8_t nparams = 0;      // 2022 parameter count of `target`
   std::array<int8_t, kMaxParams> source{};  // !positional: source index per target parameter, -1 none
   int16_t enter_target = -1;  // 2022 enter event to restore before this exit, or -1
+  bool creates_process = false;  // clone/fork/vfork/clone3: the child's exit (res 0) had no enter
   uint8_t enter_nparams = 0;
   std::array<int8_t, kMaxParams> enter_source{};
 };
@@ -117,6 +120,7 @@ DowngradePlan build_plan() {
     const EventInfo& enter = old[static_cast<uint16_t>(target - 1)];
     if (enter.has(kUnused) || enter.direction != Direction::Enter || enter.name != tgt.name) continue;
     e.enter_target = static_cast<int16_t>(enter.id);
+    e.creates_process = tgt.name == "clone" || tgt.name == "fork" || tgt.name == "vfork" || tgt.name == "clone3";
     e.enter_nparams = static_cast<uint8_t>(std::min(enter.params.size(), kMaxParams));
     map_by_name(src, enter, e.enter_source);
   }
@@ -243,8 +247,6 @@ void Sysdig029Downgrade::build(const EventView& event, uint16_t target, bool pos
     ParamView value;
     if (index >= 0 && static_cast<uint32_t>(index) < event.nparams()) {
       value = event.param(static_cast<uint32_t>(index));
-      // A parameter beyond the newest table (an extension we do not know) is copied as it is.
-      static const ParamInfo kUnknownParam{"", ParamType::ByteBuf, PrintFormat::NA, -1, -1, {}};
       src_param = src && static_cast<size_t>(index) < src->params.size() ? &src->params[index] : &kUnknownParam;
     }
     add_param(builder, dst.params[j], src_param, value, positional);
@@ -277,7 +279,9 @@ size_t Sysdig029Downgrade::downgrade(const EventView& event, std::span<const uin
       if (static_cast<uint32_t>(index) < event.nparams() && !event.param(static_cast<uint32_t>(index)).empty())
         appended_filled = true;
     }
-    if (!enter_present && (!has_appended || appended_filled)) {
+    // The new process or thread starts inside the call: its exit (res 0) never had an enter (§14).
+    const bool child_side = plan.creates_process && event.nparams() > 0 && event.param(0u).as_i64() == 0;
+    if (!enter_present && !child_side && (!has_appended || appended_filled)) {
       build(event, static_cast<uint16_t>(plan.enter_target), false, plan.enter_source.data(), plan.enter_nparams,
             enter_builder_);
       out[n++] = enter_builder_.finish();

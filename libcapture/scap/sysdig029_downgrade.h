@@ -15,7 +15,8 @@
 //    when the exit comes in a newer layout than 2022 (more parameters, or a mapped id). The
 //    enter's parameters are the exit's parameters of the same name. When every such parameter
 //    that only the newer layout has is empty, the capture never had the enter event, and none
-//    is made up.
+//    is made up; nor for the child's exit of clone/fork/vfork/clone3 (res 0), which starts
+//    inside the call.
 //  * Trailing parameters without a value are left out where the shorter layout is one drivers
 //    wrote (an older version's id is used when that is what the shorter layout is); other empty
 //    numbers become 0 and empty strings "\0": sysdig 0.29.3 shows stale memory for them.

@@ -140,7 +140,9 @@ TEST_CASE("metadata blocks come in reference order with the documented sizes") {
   ThreadInfo t;
   t.tid = t.pid = 100;
   t.comm = "sh";
-  md.threads = {t};
+  ThreadInfo t2 = t;
+  t2.tid = 101;
+  md.threads = {t, t2};
   FdInfo f;
   f.fd = 3;
   f.type = FdType::FileV2;

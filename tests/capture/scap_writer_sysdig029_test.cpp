@@ -193,3 +193,21 @@ TEST_CASE("Sysdig029 writes empty strings and numbers in the middle of an event 
   CHECK(out.lines == std::vector<std::string>{"> 10 open name= flags=0(O_NONE) mode=0 ",
                                               "< 10 open fd=3(<f>) name= flags=0(O_NONE) mode=0 dev=803 "});
 }
+
+TEST_CASE("Sysdig029 restores the clone enter event in the parent only, as the 2022 driver wrote it") {
+  auto clone_exit = [](uint64_t ts, int64_t tid, int64_t res) {
+    return TestEvent(ts, tid, 223,
+                     {num<int64_t>(res), str("sh"), raw({'-', 'c', 0}), num<int64_t>(tid), num<int64_t>(300),
+                      num<int64_t>(res == 0 ? 300 : 1), str("/"), num<uint64_t>(1024), num<uint64_t>(0), num<uint64_t>(0),
+                      num<uint32_t>(0), num<uint32_t>(0), num<uint32_t>(0), str("sh"), raw({'c', 'p', 'u', '=', '/', 0}),
+                      num<uint32_t>(0), num<uint32_t>(0), num<uint32_t>(0), num<int64_t>(tid), num<int64_t>(300),
+                      num<uint64_t>(5)});
+  };
+  const Written out = write_029({clone_exit(kT0, 300, 301), clone_exit(kT0 + 1, 301, 0)}, EnterRestore::AllSyscallExits,
+                                "evt.type=clone");
+  CHECK(out.enters_added == 1);
+  REQUIRE(out.lines.size() == 3);
+  CHECK(out.lines[0] == "> 300 clone ");
+  CHECK_THAT(out.lines[1], Catch::StartsWith("< 300 clone res=301(sh) exe=sh "));
+  CHECK_THAT(out.lines[2], Catch::StartsWith("< 301 clone res=0 exe=sh "));
+}

@@ -187,3 +187,22 @@ TEST_CASE("sysdig 0.29.3 reads a full-featured Sysdig029 file with metadata, res
   const CommandOutput all = run_sysdig("-D -r " + path + " -p '%evt.type'");
   CHECK(all.status == 0);
 }
+
+TEST_CASE("an fd list of a thread missing from the process list is left out, so sysdig still reads the file") {
+  const std::string path = temp_dir() + "/orphan.scap";
+  CaptureMetadata md = full_metadata();
+  FdInfo f;
+  f.fd = 3;
+  f.type = FdType::File;
+  f.name = "/tmp/gone";
+  md.fd_lists.push_back(FdList{999, {f}});  // the process exited between the two /proc scans
+  auto w = ScapWriter::create(path, WriterOptions{WriteFormat::Sysdig029});
+  REQUIRE(w.ok());
+  REQUIRE((*w)->write_metadata(md).ok());
+  REQUIRE((*w)->write_event(open_exit_2022(kT0, 100).view()).ok());
+  REQUIRE((*w)->close().ok());
+  CHECK((*w)->fd_lists_dropped() == 1);
+  const CommandOutput out = run_sysdig("-r " + path + " -p '%proc.name %fd.name'");
+  REQUIRE(out.status == 0);
+  CHECK(out.lines == std::vector<std::string>{"mycat /etc/passwd"});
+}

@@ -6,13 +6,14 @@
 // type has EF_LARGE_PAYLOAD or the block would exceed 64 KiB.
 //
 // The Sysdig029 mode writes what sysdig 0.29.3 (Debian 12) reads and prints correctly
-// (scap-format.md §19.3): every event in its 2022 id and parameter layout, the enter event of
-// each syscall restored in front of its exit when the exit carries the enter's parameters (as
-// the newest drivers and a normalized read produce them), newer ids that sysdig reported under an
-// older id mapped to it (accept4 -> `accept`, dup2/dup3 -> `dup`, ...), and the rest skipped
-// and counted (sysdig would not see them). Metadata keeps only what the 2022 reader parses:
-// PL_V9 tail of at most 29 bytes, fd types 1-16. Files in this mode read correctly with the
-// newest libs too (§15).
+// (scap-format.md §19.3): every event in its 2022 id and parameter layout (parameters cut to
+// the 2022 count, retyped ones at their 2022 width, trailing empty ones left out where drivers
+// wrote that shorter layout), the 2022 enter event of each syscall restored in front of its exit
+// (see EnterRestore; the newest drivers and a normalized read deliver exits that carry the enter
+// parameters), newer ids that sysdig reported under an older id mapped to it (accept4 ->
+// `accept`, dup2/dup3 -> `dup`, pipe2 -> `pipe`, ...), and the rest skipped and counted (sysdig
+// would not see them). Metadata keeps only what the 2022 reader parses: PL_V9 tail of at most
+// 29 bytes, fd types 1-16. Files in this mode read correctly with the newest libs too (§15).
 //
 // Files are written with mode 0600, never through a symlink, plain or gzip-compressed.
 //
@@ -58,8 +59,14 @@ class ScapWriter {
   ScapWriter(const ScapWriter&) = delete;
   ScapWriter& operator=(const ScapWriter&) = delete;
 
-  // At most once, and before the first event: readers fail on metadata after an event (§1).
+  // At most once per section, before its first event: readers fail on metadata after an event.
+  // An fd list whose tid is not in `metadata.threads` is left out and counted: sysdig rejects
+  // the whole file for it ("FD block references TID ..., which doesn't exist").
   Status write_metadata(const CaptureMetadata& metadata);
+  // Ends the current section and starts a new one (a new section header, then `metadata`), as
+  // when a source's metadata changes mid-stream (EventSource::metadata_generation()). Readers
+  // read the sections as one stream (§1). The current section must have at least one event.
+  Status start_section(const CaptureMetadata& metadata);
   // Writes one event (Sysdig029: zero, one or two records, see above). No allocation in steady
   // state. A file must get at least one event to be readable (§1).
   Status write_event(const EventView& event);
@@ -72,6 +79,8 @@ class ScapWriter {
   uint64_t events_skipped() const;
   // Sysdig029: enter events restored in front of their exit event.
   uint64_t enter_events_added() const;
+  // Fd lists left out by write_metadata because no thread of the process list has their tid.
+  uint64_t fd_lists_dropped() const;
   // Bytes of the uncompressed stream written so far.
   uint64_t bytes_written() const;
 
