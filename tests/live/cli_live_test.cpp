@@ -242,3 +242,23 @@ TEST_CASE("vigil live reopens its alert file on SIGUSR1 so a rotated log is foll
   CHECK(count(slurp(log), "marker opened") >= 1);
   CHECK(v.out().empty());
 }
+
+TEST_CASE("vigil -w --sysdig-compat records a live capture sysdig 0.29.3 reads") {
+  const std::string dir = vigil::test::temp_dir();
+  const std::string marker = dir + "/sysdig-marker.txt";
+  std::ofstream(marker) << "x\n";
+  const std::string capture = dir + "/live029.scap.gz";
+  {
+    Background v({"-w", capture, "--sysdig-compat", "-z", "-M", "3"}, dir);
+    REQUIRE(v.started());
+    cat_file(marker);
+    REQUIRE(v.wait(30s) == 0);
+    INFO(v.err());
+  }
+  const std::string printed = dir + "/sysdig.txt";
+  REQUIRE(std::system(("sysdig -r " + capture + " -p '%proc.name %evt.dir %evt.type %fd.name' 'fd.name=" + marker +
+                       "' > " + printed + " 2>&1").c_str()) == 0);
+  const std::string lines = slurp(printed);
+  INFO(lines);
+  CHECK(lines.find("cat < openat " + marker) != std::string::npos);
+}
