@@ -262,3 +262,20 @@ TEST_CASE("vigil -w --sysdig-compat records a live capture sysdig 0.29.3 reads")
   INFO(lines);
   CHECK(lines.find("cat < openat " + marker) != std::string::npos);
 }
+
+TEST_CASE("vigil without the privileges for live capture says so, with the reason, and exits 1") {
+  // An unprivileged copy of the binary in a directory everyone can reach.
+  const std::string dir = "/tmp/vigil-cli-unprivileged-" + std::to_string(getpid());
+  REQUIRE(std::system(("rm -rf " + dir + " && mkdir -m 755 " + dir + " && cp " + vigil_bin() + " " +
+                       vigil::test::source_path("rules/vigil_rules.yaml") + " " + dir + "/ && chmod 755 " + dir +
+                       "/vigil && chmod 644 " + dir + "/vigil_rules.yaml").c_str()) == 0);
+  const std::string err = dir + "/err";
+  const int rc = std::system(("setpriv --reuid=65534 --regid=65534 --clear-groups " + dir + "/vigil -r " + dir +
+                              "/vigil_rules.yaml -M 1 2> " + err).c_str());
+  const std::string text = slurp(err);
+  std::system(("rm -rf " + dir).c_str());
+  CHECK(WIFEXITED(rc));
+  CHECK(WEXITSTATUS(rc) == 1);
+  CHECK(text.find("live capture is impossible on this machine: ") != std::string::npos);
+  CHECK(text.find("CAP_BPF") != std::string::npos);
+}
