@@ -27,6 +27,23 @@ static __always_inline __u64 vigil_clone_flags_of_child(struct task_struct *task
   return raw;
 }
 
+#define VIGIL_CAP_DAC_OVERRIDE 1
+
+/* Whether the task could open its executable for writing, by the owner/group/other write bits
+ * and CAP_DAC_OVERRIDE (supplementary groups, ACLs and read-only mounts are not considered). */
+static __always_inline bool vigil_exe_writable(struct task_struct *task, struct inode *ino) {
+  if (!ino) return false;
+  const struct cred *cred = BPF_CORE_READ(task, cred);
+  __u32 fsuid = BPF_CORE_READ(cred, fsuid.val), fsgid = BPF_CORE_READ(cred, fsgid.val);
+  umode_t mode = BPF_CORE_READ(ino, i_mode);
+  bool w;
+  if (fsuid == BPF_CORE_READ(ino, i_uid.val)) w = mode & 0200;
+  else if (fsgid == BPF_CORE_READ(ino, i_gid.val)) w = mode & 0020;
+  else w = mode & 0002;
+  if (!w) w = (vigil_cap((kernel_cap_t *)&cred->cap_effective) >> VIGIL_CAP_DAC_OVERRIDE) & 1;
+  return w;
+}
+
 /* Fills parameter i from one recipe entry (kind | arg << 8 | arg2 << 16). A global function so
  * the verifier checks it once, not once per parameter slot. */
 __noinline int vigil_fill_param(struct vigil_scratch *s, struct vigil_fill_state *st, __u32 i, __u32 recipe) {
@@ -172,6 +189,7 @@ __noinline int vigil_fill_param(struct vigil_scratch *s, struct vigil_fill_state
             prefix[5] == ':')
           flags |= PPM_EXE_FROM_MEMFD;
       }
+      if (exe && vigil_exe_writable(task, BPF_CORE_READ(exe, f_inode))) flags |= PPM_EXE_WRITABLE;
       put_u32(s, st, i, flags);
       break;
     }

@@ -144,6 +144,9 @@ TEST_CASE("execve of /bin/true a b carries the new process's full snapshot") {
   CHECK(ex.param("exe_ino_ctime").as_u64() ==
         static_cast<uint64_t>(st.st_ctim.tv_sec) * 1000000000ull + st.st_ctim.tv_nsec);
   CHECK(ex.param("vm_size").as_u32() > 0);
+  // Root may write any file (CAP_DAC_OVERRIDE); nobody may not (user_tty_events_test.cpp).
+  constexpr uint32_t kPpmExeWritable = 1;
+  CHECK((ex.param("flags").as_u32() & kPpmExeWritable) == (geteuid() == 0 ? kPpmExeWritable : 0u));
   CHECK(ex.param("fdlimit").as_u64() > 0);
   CHECK(ex.param("pgid").as_i64() == getpgrp());
   const std::string cgroups = bytes_of(ex.param("cgroups"));

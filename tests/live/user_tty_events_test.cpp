@@ -41,6 +41,7 @@ TEST_CASE("setuid to nobody is captured and the next execve runs as nobody") {
   REQUIRE(execs.size() == 1);
   CHECK(execs[0].param("uid").as_u32() == uid);
   CHECK(execs[0].param("cap_effective").as_u64() == 0);
+  CHECK((execs[0].param("flags").as_u32() & 1u) == 0);  // /bin/true is not writable for nobody
 }
 
 TEST_CASE("a shell started by script has a controlling terminal in its execve events") {
