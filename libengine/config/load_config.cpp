@@ -41,6 +41,11 @@ Result<std::vector<std::string>> split_words(const std::string& s) {
     } else if (c == '\'' || c == '"') {
       quote = c;
       in_word = true;
+    } else if (std::string_view("|&;<>`$()").find(c) != std::string_view::npos) {
+      // Falco runs this string with a shell; vigil never does, so refuse rather than surprise.
+      return Error{std::string("shell syntax '") + c +
+                   "' in a program string: vigil runs no shell; give the argv as a list, e.g. "
+                   "[/bin/sh, -c, \"...\"]"};
     } else if (c == ' ' || c == '\t' || c == '\n') {
       if (in_word) out.push_back(std::move(cur));
       cur.clear();

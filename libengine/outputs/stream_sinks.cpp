@@ -10,10 +10,13 @@ class StreamSink final : public AlertSink {
   explicit StreamSink(std::FILE* stream) : stream_(stream ? stream : stdout) {}
 
   Status write(const RenderedAlert& alert) override {
-    if (std::fwrite(alert.line.data(), 1, alert.line.size(), stream_) != alert.line.size() ||
-        std::fputc('\n', stream_) == EOF) {
-      return Error{"stdout: write failed"};
-    }
+    // Hold the stream lock across line and newline so the application's own prints from other
+    // threads never land inside an alert line.
+    flockfile(stream_);
+    bool ok = fwrite_unlocked(alert.line.data(), 1, alert.line.size(), stream_) == alert.line.size() &&
+              fputc_unlocked('\n', stream_) != EOF;
+    funlockfile(stream_);
+    if (!ok) return Error{"stdout: write failed"};
     return {};
   }
 

@@ -202,6 +202,11 @@ TEST_CASE("wrong types and unknown values are errors located at line and column"
         "vigil.yaml:2:13: rules[0].enable: give exactly one of rule: or tag:");
   CHECK(load_error("program_output: {program: \"sh -c 'oops\"}\n") ==
         "vigil.yaml:1:27: program_output.program: unterminated quote");
+  CHECK(load_error("program_output:\n  program: jq . | curl -d @- http://x\n") ==
+        "vigil.yaml:2:12: program_output.program: shell syntax '|' in a program string: vigil runs no shell; "
+        "give the argv as a list, e.g. [/bin/sh, -c, \"...\"]");
+  CHECK(load_ok("program_output:\n  program: \"logger -t 'a|b'\"\n").program_output.argv ==
+        std::vector<std::string>{"logger", "-t", "a|b"});
   CHECK(load_error("json_output: [\n") .rfind("vigil.yaml:2:1: invalid YAML: ", 0) == 0);
   CHECK(load_error("- a\n- b\n") == "vigil.yaml:1:1: the configuration must be a map of keys");
 }

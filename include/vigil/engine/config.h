@@ -57,7 +57,8 @@ struct ProgramOutputConfig {
   bool enabled = false;
   bool keep_alive = false;
   // `program:` is either a list (argv as is) or a string split into words at blanks, with
-  // '...' and "..." grouping and no other interpretation: no shell ever runs it.
+  // '...' and "..." grouping and no other interpretation: no shell ever runs it (unquoted
+  // | & ; < > ` $ ( ) are refused with an error saying so).
   std::vector<std::string> argv;
   Priority min_priority = Priority::Debug;
 };
