@@ -16,6 +16,20 @@ capture::ParamView EventContext::param(std::string_view name) const {
   return p;
 }
 
+const std::tm& EventContext::calendar_time(int64_t secs, bool utc) const {
+  const int i = utc ? 1 : 0;
+  if (tm_secs_[i] != secs) {
+    const time_t t = static_cast<time_t>(secs);
+    if (utc) {
+      gmtime_r(&t, &tm_[i]);
+    } else {
+      localtime_r(&t, &tm_[i]);
+    }
+    tm_secs_[i] = secs;
+  }
+  return tm_[i];
+}
+
 Inspector::Inspector(InspectorOptions options) : impl_(std::make_unique<Impl>(options)) {
   impl_->registry = make_syscall_field_registry();
   impl_->actions = &detail::event_actions();

@@ -19,13 +19,7 @@ constexpr uint32_t kOpenRead = 1, kOpenWrite = 2, kOpenCreat = 4, kOpenCreated =
 
 std::string_view time_text(const EventContext& ctx, bool date, bool nanos, bool iso) {
   const uint64_t ts = ctx.event().ts();
-  const time_t secs = static_cast<time_t>(ts / 1'000'000'000ull);
-  struct tm tm;
-  if (iso) {
-    gmtime_r(&secs, &tm);
-  } else {
-    localtime_r(&secs, &tm);
-  }
+  const std::tm& tm = ctx.calendar_time(static_cast<int64_t>(ts / 1'000'000'000ull), iso);
   char buf[64];
   size_t n = std::strftime(buf, sizeof buf, iso ? "%Y-%m-%dT%H:%M:%S" : date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
   if (nanos) n += std::snprintf(buf + n, sizeof buf - n, ".%09llu", static_cast<unsigned long long>(ts % 1'000'000'000ull));

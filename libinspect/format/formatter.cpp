@@ -71,7 +71,7 @@ Result<Formatter> Formatter::compile(std::string_view format, const FieldRegistr
     auto bound = registry.bind(name, arg);
     if (!bound.ok()) {
       Error e = bound.error();
-      e.column = static_cast<uint32_t>(start);
+      e.column = static_cast<uint32_t>(start + 1);  // 1-based, at the field name
       return e;
     }
     const bool pad = bound.value()->info().name == "evt.reltime";

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -85,6 +86,9 @@ class EventContext {
   uint64_t prev_ts() const { return prev_ts_; }
   // Rotating scratch strings for extractors that must build text (four live at once).
   std::string& scratch() const { return scratch_[scratch_next_++ & 3]; }
+  // The calendar time of `secs` since the epoch, local or UTC; cached per second because the
+  // conversion costs more than the rest of a line.
+  const std::tm& calendar_time(int64_t secs, bool utc) const;
 
  private:
   friend class Inspector;
@@ -99,6 +103,8 @@ class EventContext {
   uint64_t prev_ts_ = 0;
   mutable std::string scratch_[4];
   mutable uint8_t scratch_next_ = 0;
+  mutable int64_t tm_secs_[2] = {-1, -1};  // [local, utc]
+  mutable std::tm tm_[2] = {};
 };
 
 class Inspector {
