@@ -1,8 +1,35 @@
 #!/usr/bin/env bash
-# Installs dependencies, builds vigil and runs its main job.
+# Installs dependencies, builds vigil and runs its main job: live detection on this machine with
+# the default rules (rules/vigil_rules.yaml) until Ctrl-C. Arguments, if any, go to vigil instead
+# (e.g. scripts/run.sh -M 60 --json, or scripts/run.sh -e trace.scap).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-"$PWD/scripts/install-deps.sh"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_BUILD_TESTS=OFF -DVIGIL_BUILD_BENCH=OFF
+if [ "$(id -u)" = 0 ]; then
+  "$PWD/scripts/install-deps.sh"
+else
+  echo "run.sh: not root, skipping scripts/install-deps.sh (run it as root if the build fails)" >&2
+fi
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_BUILD_TESTS=OFF -DVIGIL_BUILD_BENCH=OFF >/dev/null
 cmake --build build -j"$(nproc)"
-exec ./build/examples/vigil "$@"
+vigil=./build/examples/vigil
+[ $# -gt 0 ] && exec "$vigil" "$@"
+
+# Live capture needs root (or CAP_BPF+CAP_PERFMON) and a kernel with BTF. Probe it with a short
+# recording to nowhere so the reason is vigil's own when it is impossible.
+if probe=$("$vigil" -w /dev/null -M 0.2 2>&1); then
+  echo "run.sh: live detection with rules/vigil_rules.yaml; Ctrl-C stops and prints statistics" >&2
+  exec "$vigil"
+fi
+echo "run.sh: live capture is impossible on this machine:" >&2
+echo "$probe" | grep -v '^vigil: live capture: ' | sed 's/^/  /' >&2
+if [ -n "${VIGIL_CAPTURE:-}" ]; then
+  echo "run.sh: replaying $VIGIL_CAPTURE through the default rules instead" >&2
+  exec "$vigil" -e "$VIGIL_CAPTURE"
+fi
+cat >&2 <<'MSG'
+run.sh: run it as root on a kernel with BTF (/sys/kernel/btf/vmlinux) for live detection, or
+replay a capture through the default rules instead:
+  VIGIL_CAPTURE=trace.scap scripts/run.sh        (or: ./build/examples/vigil -e trace.scap)
+A capture can be recorded on any machine where live capture works: sudo vigil -w trace.scap -M 30
+MSG
+exit 1

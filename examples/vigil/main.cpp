@@ -7,19 +7,25 @@
 #include "vigil/inspect/version.h"
 
 int main(int argc, char** argv) {
+  using vigil::cli::Command;
   auto options = vigil::cli::parse_cli(argc, argv);
   if (!options) {
     std::fprintf(stderr, "vigil: %s\n", options.error().message.c_str());
     return 2;
   }
-  if (options->help) {
-    std::fwrite(vigil::cli::cli_usage().data(), 1, vigil::cli::cli_usage().size(), stdout);
-    return 0;
+  switch (options->command) {
+    case Command::Help:
+      std::fwrite(vigil::cli::cli_usage().data(), 1, vigil::cli::cli_usage().size(), stdout);
+      return 0;
+    case Command::Version:
+      std::printf("vigil %s\n", vigil::inspect::version().data());
+      return 0;
+    case Command::ListFields: return vigil::cli::run_list_fields(*options);
+    case Command::Validate: return vigil::cli::run_validate(*options);
+    case Command::ListRules: return vigil::cli::run_list_rules(*options);
+    case Command::Write: return vigil::cli::run_write(*options);
+    case Command::Print: return vigil::cli::run_print(*options);
+    case Command::Detect: return vigil::cli::run_detect(*options);
   }
-  if (options->version) {
-    std::printf("vigil %s\n", vigil::inspect::version().data());
-    return 0;
-  }
-  if (!options->output.empty()) return vigil::cli::run_write(*options);
-  return vigil::cli::run_print(*options);
+  return 2;
 }

@@ -1,8 +1,9 @@
-// vigil -e IN -w OUT [--sysdig-compat] [-z] [--raw]
+// vigil [-e IN] -w OUT [--sysdig-compat] [-z] [--raw]: rewrite a capture or record a live one.
 #include <cinttypes>
 #include <cstdio>
 
 #include "commands.h"
+#include "event_session.h"
 #include "source_report.h"
 #include "vigil/capture/scap_reader.h"
 #include "vigil/capture/scap_writer.h"
@@ -10,13 +11,13 @@
 namespace vigil::cli {
 
 int run_write(const CliOptions& options) {
-  capture::ReaderOptions ropts;
-  ropts.mode = options.raw ? capture::ReadMode::Raw : capture::ReadMode::Normalized;
-  auto reader = capture::ScapReader::open(options.input, ropts);
-  if (!reader) {
-    std::fprintf(stderr, "vigil: %s\n", reader.error().to_string().c_str());
+  auto session = EventSession::open(options, options.raw ? capture::ReadMode::Raw : capture::ReadMode::Normalized,
+                                     capture::InterestSet{});
+  if (!session) {
+    std::fprintf(stderr, "vigil: %s\n", session.error().to_string().c_str());
     return 1;
   }
+  EventSession& s = **session;
   capture::WriterOptions wopts;
   wopts.format = options.sysdig_compat ? capture::WriteFormat::Sysdig029 : capture::WriteFormat::Newest;
   wopts.compress = options.compress;
@@ -27,29 +28,39 @@ int run_write(const CliOptions& options) {
     std::fprintf(stderr, "vigil: %s\n", writer.error().to_string().c_str());
     return 1;
   }
-  capture::EventSource& source = **reader;
+  capture::EventSource& source = s.source();
   if (Status st = (*writer)->write_metadata(source.metadata()); !st.ok()) {
     std::fprintf(stderr, "vigil: %s\n", st.error().to_string().c_str());
     return 1;
   }
-  const uint32_t first_generation = source.metadata_generation();
+  uint32_t generation = source.metadata_generation();
   uint32_t sections_merged = 0;
-  uint32_t generation = first_generation;
+  uint64_t section_events = 0;
 
   capture::EventView event;
   capture::NextStatus status;
-  while ((status = source.next(event)) == capture::NextStatus::Event) {
+  while ((status = s.next(event)) == capture::NextStatus::Event) {
     if (source.metadata_generation() != generation) {
-      // One output section: later sections' events follow, their metadata cannot.
       generation = source.metadata_generation();
-      ++sections_merged;
+      // A new input section becomes a new output section with its own metadata; a section
+      // without events cannot end, so its successor's metadata replaces nothing and is merged.
+      if (section_events != 0) {
+        if (Status st = (*writer)->start_section(source.metadata()); !st.ok()) {
+          std::fprintf(stderr, "vigil: %s\n", st.error().to_string().c_str());
+          return 1;
+        }
+        section_events = 0;
+      } else {
+        ++sections_merged;
+      }
     }
     if (Status st = (*writer)->write_event(event); !st.ok()) {
       std::fprintf(stderr, "vigil: %s\n", st.error().to_string().c_str());
       return 1;
     }
+    ++section_events;
   }
-  const int code = report_source_end(source, status, options.input);
+  const int code = report_source_end(source, status, s.name());
   if (Status st = (*writer)->close(); !st.ok()) {
     std::fprintf(stderr, "vigil: %s\n", st.error().to_string().c_str());
     return 1;
@@ -59,9 +70,16 @@ int run_write(const CliOptions& options) {
     std::fprintf(stderr, "vigil: %s: %" PRIu64 " events written, %" PRIu64 " skipped (no %s layout), %" PRIu64
                  " enter events restored\n", options.output.c_str(), w.events_written(), w.events_skipped(),
                  options.sysdig_compat ? "sysdig 0.29.3" : "output", w.enter_events_added());
+  if (s.live())
+    std::fprintf(stderr, "vigil: %s: %" PRIu64 " events, %" PRIu64 " drops, %" PRIu64 " written to %s\n",
+                 s.name().c_str(), source.stats().events, source.stats().dropped, w.events_written(),
+                 options.output.c_str());
+  if (w.fd_lists_dropped() != 0)
+    std::fprintf(stderr, "vigil: %s: %" PRIu64 " fd lists of processes missing from the process list left out\n",
+                 options.output.c_str(), w.fd_lists_dropped());
   if (sections_merged != 0)
-    std::fprintf(stderr, "vigil: %s: %u later sections merged into one; their metadata was not written\n",
-                 options.input.c_str(), sections_merged);
+    std::fprintf(stderr, "vigil: %s: %u sections without events merged into the next one\n", s.name().c_str(),
+                 sections_merged);
   return code;
 }
 
