@@ -44,13 +44,17 @@ class Sleeper {
   pid_t pid() const { return pid_; }
 
   // Waits until the child's exe link names something containing `needle` (the exec is done).
+  // The kernel switches /proc/PID/exe before it lays out the new argv, so a snapshot taken as soon
+  // as the link changes can see an empty cmdline: wait for both.
   void wait_for_exe(const std::string& needle) const {
     std::string link = "/proc/" + std::to_string(pid_) + "/exe";
+    std::string cmdline = "/proc/" + std::to_string(pid_) + "/cmdline";
     for (int i = 0; i < 500; ++i) {
       char buf[4096] = {};
       if (::readlink(link.c_str(), buf, sizeof(buf) - 1) > 0 &&
           std::string(buf).find(needle) != std::string::npos) {
-        return;
+        std::ifstream args(cmdline, std::ios::binary);
+        if (args.get() != std::char_traits<char>::eof()) return;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
