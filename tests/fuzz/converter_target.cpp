@@ -44,9 +44,8 @@ int event_converter(const uint8_t* data, size_t size) {
     if (out_len != out.size()) violation("converted record length differs from its span");
     for (uint8_t b : out) sum += b;
   }
-  const auto& stats = converter.stats();
   if (converter.thread_slots() > EventConverter::kDefaultMaxThreads) violation("thread slots past the limit");
-  return static_cast<int>(sum & 0) + static_cast<int>(stats.converted & 0);
+  return sum == 0 ? 0 : 0;  // `sum` keeps the reads of the converted bytes from being optimized out
 }
 
 }  // namespace vigil::fuzz
