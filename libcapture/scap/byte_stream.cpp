@@ -64,20 +64,23 @@ bool ByteStream::read_input() {
     in_pos_ = 0;
   }
   if (in_end_ == in_.size()) return true;  // full: the consumer must make progress first
+  const size_t got = read_file(in_.data() + in_end_, in_.size() - in_end_);
+  in_end_ += got;
+  return got > 0;
+}
+
+size_t ByteStream::read_file(uint8_t* dst, size_t cap) {
   for (;;) {
-    const ssize_t got = ::read(fd_, in_.data() + in_end_, in_.size() - in_end_);
-    if (got > 0) {
-      in_end_ += static_cast<size_t>(got);
-      return true;
-    }
+    const ssize_t got = ::read(fd_, dst, cap);
+    if (got > 0) return static_cast<size_t>(got);
     if (got == 0) {
       in_eof_ = true;
-      return false;
+      return 0;
     }
     if (errno == EINTR) continue;
     failure_ = std::string("read error: ") + std::strerror(errno);
     in_eof_ = true;
-    return false;
+    return 0;
   }
 }
 
@@ -125,21 +128,9 @@ bool ByteStream::produce() {
     return true;
   }
   if (in_eof_) return false;
-  for (;;) {
-    const ssize_t got = ::read(fd_, buf_.data() + end_, buf_.size() - end_);
-    if (got > 0) {
-      end_ += static_cast<size_t>(got);
-      return true;
-    }
-    if (got == 0) {
-      in_eof_ = true;
-      return false;
-    }
-    if (errno == EINTR) continue;
-    failure_ = std::string("read error: ") + std::strerror(errno);
-    in_eof_ = true;
-    return false;
-  }
+  const size_t got = read_file(buf_.data() + end_, buf_.size() - end_);
+  end_ += got;
+  return got > 0;
 }
 
 bool ByteStream::produce_gzip() {

@@ -54,6 +54,9 @@ class ByteStream {
   // Appends decompressed (or plain) bytes at end_; returns false at end of stream or on failure.
   bool produce();
   bool read_input();
+  // One read(2) of the file into [dst, dst + cap), retried on EINTR: the bytes read, or 0 at end
+  // of file or on failure (in_eof_ set, failure_ set on error).
+  size_t read_file(uint8_t* dst, size_t cap);
   bool produce_gzip();
 
   int fd_ = -1;

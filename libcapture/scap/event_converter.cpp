@@ -161,6 +161,15 @@ struct EventConverter::State {
     }
   }
 
+  // A dropped record of `type`: an unused placeholder id or a superseded enter event.
+  void count_drop(uint16_t type) {
+    if (EventSchema::newest()[type].has(kUnused)) {
+      ++stats.dropped_unused;
+    } else {
+      ++stats.dropped_old_enters;
+    }
+  }
+
   void store(std::span<const uint8_t> record) {
     const uint64_t tid = tid_of(record.data());
     auto it = slots.find(tid);
@@ -404,11 +413,7 @@ EventConverter::Outcome EventConverter::convert(std::span<const uint8_t> record,
     case Verdict::Pass:
       return Outcome::Pass;
     case Verdict::Drop:
-      if (EventSchema::newest()[first_type].has(kUnused)) {
-        ++s.stats.dropped_unused;
-      } else {
-        ++s.stats.dropped_old_enters;
-      }
+      s.count_drop(first_type);
       return Outcome::Drop;
     case Verdict::Error:
       return Outcome::Failed;
@@ -465,11 +470,7 @@ EventConverter::Outcome EventConverter::convert(std::span<const uint8_t> record,
         ++s.stats.converted;
         return Outcome::Converted;
       case Verdict::Drop:
-        if (EventSchema::newest()[type_of(cur.data())].has(kUnused)) {
-          ++s.stats.dropped_unused;
-        } else {
-          ++s.stats.dropped_old_enters;
-        }
+        s.count_drop(type_of(cur.data()));
         return Outcome::Drop;
       case Verdict::Error:
         return Outcome::Failed;

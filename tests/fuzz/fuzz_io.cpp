@@ -1,0 +1,74 @@
+#include "fuzz_io.h"
+
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+namespace vigil::fuzz {
+
+std::string scratch_path(const char* name) {
+  static const std::string dir = [] {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string d = std::string(tmp && *tmp ? tmp : "/tmp") + "/vigil-fuzz-" + std::to_string(getpid());
+    std::filesystem::create_directories(d);
+    return d;
+  }();
+  return dir + "/" + name;
+}
+
+void write_file(const std::string& path, const uint8_t* data, size_t size) {
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) violation("cannot write scratch file " + path);
+  if (size && std::fwrite(data, 1, size, f) != size) violation("short write to " + path);
+  std::fclose(f);
+}
+
+Bytes read_decompressed(const std::string& path) {
+  Bytes out;
+  gzFile f = gzopen(path.c_str(), "rb");  // reads plain files transparently
+  if (!f) return out;
+  uint8_t buf[65536];
+  int n;
+  while ((n = gzread(f, buf, sizeof buf)) > 0) out.insert(out.end(), buf, buf + n);
+  gzclose(f);
+  return out;
+}
+
+Bytes gzip(const uint8_t* data, size_t size) {
+  z_stream zs{};
+  if (deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) violation("deflateInit2");
+  Bytes out(deflateBound(&zs, size) + 32);
+  zs.next_in = const_cast<uint8_t*>(data);
+  zs.avail_in = static_cast<uInt>(size);
+  zs.next_out = out.data();
+  zs.avail_out = static_cast<uInt>(out.size());
+  if (deflate(&zs, Z_FINISH) != Z_STREAM_END) violation("deflate");
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+std::vector<size_t> block_offsets(const Bytes& capture) {
+  std::vector<size_t> offsets;
+  size_t off = 0;
+  while (off + 12 <= capture.size()) {
+    offsets.push_back(off);
+    uint32_t len;
+    std::memcpy(&len, capture.data() + off + 4, 4);
+    if (len < 12 || len % 4 != 0 || len > capture.size() - off) break;
+    off += len;
+  }
+  if (offsets.empty() || offsets.back() != off) offsets.push_back(off);
+  return offsets;
+}
+
+void violation(const std::string& what) {
+  std::fprintf(stderr, "vigil fuzz: %s\n", what.c_str());
+  std::abort();
+}
+
+}  // namespace vigil::fuzz
