@@ -65,61 +65,49 @@ class Parser {
   // the tree being built), so 1000 nesting levels fit comfortably even in sanitizer builds.
   bool or_expr(Expr& out, int depth) {
     if (depth > kMaxNestingDepth) return fail("exceeded max depth limit of " + std::to_string(kMaxNestingDepth));
+    return chain(out, depth, "or", Expr::Kind::Or, &Parser::and_expr);
+  }
+
+  bool and_expr(Expr& out, int depth) { return chain(out, depth, "and", Expr::Kind::And, &Parser::not_expr); }
+
+  // operand (KEYWORD operand)*: the shared shape of `or` and `and` chains.
+  bool chain(Expr& out, int depth, std::string_view keyword, Expr::Kind kind, bool (Parser::*operand)(Expr&, int)) {
     size_t start = pos_;
     std::vector<Expr> items(1);
-    if (!and_expr(items[0], depth)) return false;
+    if (!(this->*operand)(items[0], depth)) return false;
     for (;;) {
-      size_t save = pos_;
-      skip_ws();
-      if (!starts_with("or")) {
-        pos_ = save;
-        break;
-      }
-      // "or" must be followed by blank or '('.
-      char c = peek(2);
-      if (!is_ws(c) && c != '(') {
-        if (is_ident_char(c) || c == '.') {
-          pos_ = save;
-          break;
-        }
-        pos_ += 2;
-        return fail("expected blank or '(' after 'or'");
-      }
-      pos_ += 2;
-      last_token_ = "or";
+      bool found = false;
+      if (!chain_keyword(keyword, found)) return false;
+      if (!found) break;
       items.emplace_back();
-      if (!and_expr(items.back(), depth)) return false;
+      if (!(this->*operand)(items.back(), depth)) return false;
     }
-    finish_chain(out, items, Expr::Kind::Or, start);
+    finish_chain(out, items, kind, start);
     return true;
   }
 
-  bool and_expr(Expr& out, int depth) {
-    size_t start = pos_;
-    std::vector<Expr> items(1);
-    if (!not_expr(items[0], depth)) return false;
-    for (;;) {
-      size_t save = pos_;
-      skip_ws();
-      if (!starts_with("and")) {
-        pos_ = save;
-        break;
-      }
-      char c = peek(3);
-      if (!is_ws(c) && c != '(') {
-        if (is_ident_char(c) || c == '.') {
-          pos_ = save;
-          break;
-        }
-        pos_ += 3;
-        return fail("expected blank or '(' after 'and'");
-      }
-      pos_ += 3;
-      last_token_ = "and";
-      items.emplace_back();
-      if (!not_expr(items.back(), depth)) return false;
+  // Consumes `keyword` when it is the next token. The keyword must be followed by blank or '(';
+  // followed by an identifier character it is part of a longer word and is left alone.
+  bool chain_keyword(std::string_view keyword, bool& found) {
+    found = false;
+    size_t save = pos_;
+    skip_ws();
+    if (!starts_with(keyword)) {
+      pos_ = save;
+      return true;
     }
-    finish_chain(out, items, Expr::Kind::And, start);
+    char c = peek(keyword.size());
+    if (!is_ws(c) && c != '(') {
+      if (is_ident_char(c) || c == '.') {
+        pos_ = save;
+        return true;
+      }
+      pos_ += keyword.size();
+      return fail("expected blank or '(' after '" + std::string(keyword) + "'");
+    }
+    pos_ += keyword.size();
+    last_token_ = keyword;
+    found = true;
     return true;
   }
 
