@@ -271,6 +271,29 @@ bool valid_macro_name(const std::string& n) {
 
 }  // namespace
 
+// Lists and macros have one overridable key (`items`, `condition`): decides whether the item
+// appends, from the deprecated `append: true` or an `override: {KEY: append|replace}` entry.
+bool single_key_append_mode(ItemContext& ctx, const YAML::Node& item, std::optional<bool> append,
+                            const std::string& key, const std::string& kind) {
+  auto ov = read_override(ctx, item);
+  bool is_append = append.value_or(false);
+  if (is_append)
+    ctx.warn("LOAD_DEPRECATED_ITEM",
+             "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: append') under 'override' instead.");
+  if (!ov.empty() && is_append)
+    ctx.fail("LOAD_ERR_YAML_VALIDATE",
+             "Keys 'override' and 'append: true' cannot be used together. Add an 'append' entry (e.g. 'condition: "
+             "append') under 'override' instead.");
+  for (auto& [k, op] : ov) {
+    if (k != key) ctx.fail("LOAD_ERR_YAML_VALIDATE", "Key '" + k + "' cannot be overridden in a " + kind);
+    if (op == "append") is_append = true;
+    else if (op != "replace")
+      ctx.fail("LOAD_ERR_YAML_VALIDATE",
+               "Invalid override operation for key '" + key + "': '" + op + "'. Allowed values are: append, replace");
+  }
+  return is_append;
+}
+
 void read_list(ItemContext& ctx, const YAML::Node& item) {
   std::string name = ctx.required_string(item, "list");
   ctx.set_item("list", name, item.Mark());
@@ -280,23 +303,7 @@ void read_list(ItemContext& ctx, const YAML::Node& item) {
   if (!valid_list_name(name))
     ctx.warn("LOAD_INVALID_LIST_NAME", "List has an invalid name. List names should match a regular expression: " +
                                            std::string("[^()\"'[:space:]=,]+"));
-  auto ov = read_override(ctx, item);
-  bool is_append = append.value_or(false);
-  if (is_append) {
-    ctx.warn("LOAD_DEPRECATED_ITEM",
-             "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: append') under 'override' instead.");
-  }
-  if (!ov.empty() && is_append)
-    ctx.fail("LOAD_ERR_YAML_VALIDATE",
-             "Keys 'override' and 'append: true' cannot be used together. Add an 'append' entry (e.g. 'condition: "
-             "append') under 'override' instead.");
-  for (auto& [k, op] : ov) {
-    if (k != "items") ctx.fail("LOAD_ERR_YAML_VALIDATE", "Key '" + k + "' cannot be overridden in a list");
-    if (op == "append") is_append = true;
-    else if (op != "replace")
-      ctx.fail("LOAD_ERR_YAML_VALIDATE",
-               "Invalid override operation for key 'items': '" + op + "'. Allowed values are: append, replace");
-  }
+  bool is_append = single_key_append_mode(ctx, item, append, "items", "list");
   auto& store = ctx.store();
   ListDef* existing = store.find_list(name);
   uint64_t seq = store.next_seq();
@@ -330,22 +337,7 @@ void read_macro(ItemContext& ctx, const YAML::Node& item) {
   if (!valid_macro_name(name))
     ctx.warn("LOAD_INVALID_MACRO_NAME",
              "Macro has an invalid name. Macro names should match a regular expression: [a-zA-Z]+[a-zA-Z0-9_]*");
-  auto ov = read_override(ctx, item);
-  bool is_append = append.value_or(false);
-  if (is_append)
-    ctx.warn("LOAD_DEPRECATED_ITEM",
-             "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: append') under 'override' instead.");
-  if (!ov.empty() && is_append)
-    ctx.fail("LOAD_ERR_YAML_VALIDATE",
-             "Keys 'override' and 'append: true' cannot be used together. Add an 'append' entry (e.g. 'condition: "
-             "append') under 'override' instead.");
-  for (auto& [k, op] : ov) {
-    if (k != "condition") ctx.fail("LOAD_ERR_YAML_VALIDATE", "Key '" + k + "' cannot be overridden in a macro");
-    if (op == "append") is_append = true;
-    else if (op != "replace")
-      ctx.fail("LOAD_ERR_YAML_VALIDATE",
-               "Invalid override operation for key 'condition': '" + op + "'. Allowed values are: append, replace");
-  }
+  bool is_append = single_key_append_mode(ctx, item, append, "condition", "macro");
   auto& store = ctx.store();
   MacroDef* existing = store.find_macro(name);
   uint64_t seq = store.next_seq();
