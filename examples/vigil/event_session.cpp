@@ -68,6 +68,10 @@ Result<std::unique_ptr<EventSession>> EventSession::open(const CliOptions& optio
     s->deadline_ = std::chrono::steady_clock::now() +
                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                        std::chrono::duration<double>(options.duration_seconds));
+    const auto epoch_now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    s->deadline_epoch_ns_ = static_cast<uint64_t>(epoch_now.count()) +
+                            static_cast<uint64_t>(options.duration_seconds * 1e9);
   }
   g_live.store(s->live_);
   install_stop_handlers();
@@ -83,17 +87,18 @@ EventSession::~EventSession() {
 capture::NextStatus EventSession::next(capture::EventView& out) {
   for (;;) {
     if (live_ == nullptr && g_signalled) return capture::NextStatus::EndOfStream;
-    // The clock is read every few thousand events and on every idle timeout, not per event.
-    if (has_deadline_ && !stopping_ && (++since_clock_check_ >= 4096)) {
-      since_clock_check_ = 0;
-      if (std::chrono::steady_clock::now() >= deadline_) {
+    const capture::NextStatus st = source_->next(out);
+    // Events carry their time, so the deadline costs one comparison per event however busy or
+    // quiet the host is; an idle timeout reads the clock instead.
+    if (has_deadline_ && !stopping_) {
+      const bool due = st == capture::NextStatus::Event ? out.ts() >= deadline_epoch_ns_
+                                                         : std::chrono::steady_clock::now() >= deadline_;
+      if (due) {
         stopping_ = true;
         live_->stop();
       }
     }
-    const capture::NextStatus st = source_->next(out);
     if (st != capture::NextStatus::Timeout) return st;
-    since_clock_check_ = 4096;
   }
 }
 

@@ -49,7 +49,7 @@ class EventSession {
   bool has_deadline_ = false;
   bool stopping_ = false;
   std::chrono::steady_clock::time_point deadline_;
-  uint32_t since_clock_check_ = 0;
+  uint64_t deadline_epoch_ns_ = 0;  // the same deadline on the events' clock (ns since the epoch)
 };
 
 // Live normalized output hides the enter events the driver sends for a few syscalls (open,
