@@ -46,11 +46,17 @@ Result<ContainerMetadata> container_metadata_from_json(std::string_view json) {
     md.host_pid = get<bool>(c, "host_pid");
     md.host_network = get<bool>(c, "host_network");
     md.host_ipc = get<bool>(c, "host_ipc");
-    if (YAML::Node labels = c["labels"]; labels && labels.IsMap()) {
+    auto label_map = [&](const char* key) -> std::optional<std::map<std::string, std::string>> {
+      YAML::Node labels = c[key];
+      if (!labels || !labels.IsMap()) return std::nullopt;
       std::map<std::string, std::string> out;
       for (const auto& kv : labels) out[kv.first.as<std::string>()] = kv.second.as<std::string>();
-      md.labels = std::move(out);
-    }
+      return out;
+    };
+    md.labels = label_map("labels");
+    md.pod_labels = label_map("pod_sandbox_labels");
+    md.pod_sandbox_id = get_text(c, "pod_sandbox_id");
+    md.cni_json = get_text(c, "cni_json");
     if (YAML::Node mounts = c["Mounts"]; mounts && mounts.IsSequence()) {
       std::vector<ContainerMount> out;
       for (const auto& m : mounts) {

@@ -39,10 +39,37 @@ namespace {
 bool opt_str(const std::optional<std::string>& v, FieldValues& out) { return v && put_str(out, *v); }
 bool opt_bool(const std::optional<bool>& v, FieldValues& out) { return v && put_bool(out, *v); }
 
-std::string_view label(const ContainerMetadata& m, std::string_view key) {
-  if (!m.labels) return {};
-  auto it = m.labels->find(std::string(key));
-  return it == m.labels->end() ? std::string_view() : std::string_view(it->second);
+std::string_view label(const std::optional<std::map<std::string, std::string>>& labels, std::string_view key) {
+  if (!labels) return {};
+  auto it = labels->find(std::string(key));
+  return it == labels->end() ? std::string_view() : std::string_view(it->second);
+}
+std::string_view label(const ContainerMetadata& m, std::string_view key) { return label(m.labels, key); }
+
+// "k1:v1,k2:v2" (container.labels, k8s.pod.labels).
+bool labels_text(const EventContext& ctx, const std::optional<std::map<std::string, std::string>>& labels,
+                 FieldValues& out) {
+  if (!labels) return false;
+  std::string& s = ctx.scratch();
+  s.clear();
+  for (const auto& [k, v] : *labels) {
+    if (!s.empty()) s += ',';
+    s += k;
+    s += ':';
+    s += v;
+  }
+  return put_str(out, s);
+}
+
+// The pod's labels when the provider knows them, else the container's (which CRI runtimes give
+// the pod's labels too).
+const std::optional<std::map<std::string, std::string>>& pod_labels(const ContainerMetadata& m) {
+  return m.pod_labels ? m.pod_labels : m.labels;
+}
+
+// Whether the container belongs to a kubernetes pod (pod fields exist only then).
+bool in_pod(const ContainerMatch& match, const ContainerMetadata& m) {
+  return !match.pod_uid.empty() || m.pod_uid || m.pod_sandbox_id || m.pod_name;
 }
 
 // Shell-style glob with '*' and '?', for container.mount[PATH-GLOB].
@@ -111,18 +138,10 @@ bool extract_container(FieldId id, const FieldArg& arg, const EventContext& ctx,
       std::string_view v = label(m, arg.key);
       return !v.empty() && put_str(out, v);
     }
-    case FieldId::kContainerLabels: {
-      if (!m.labels) return false;
-      std::string& s = ctx.scratch();
-      s.clear();
-      for (const auto& [k, v] : *m.labels) {
-        if (!s.empty()) s += ',';
-        s += k;
-        s += ':';
-        s += v;
-      }
-      return put_str(out, s);
-    }
+    case FieldId::kContainerLabels: return labels_text(ctx, m.labels, out);
+    case FieldId::kContainerCniJson:
+    case FieldId::kK8sPodCniJson:
+      return opt_str(m.cni_json, out);
     case FieldId::kContainerMounts: {
       if (!m.mounts) return false;
       std::string& s = ctx.scratch();
@@ -189,11 +208,16 @@ bool extract_container(FieldId id, const FieldArg& arg, const EventContext& ctx,
       // capture metadata do not carry: no process is known to be one.
       return put_bool(out, false);
     case FieldId::kK8sPodLabel: {
-      std::string_view v = label(m, arg.key);
+      std::string_view v = label(pod_labels(m), arg.key);
       return !v.empty() && put_str(out, v);
     }
+    case FieldId::kK8sPodLabels: return labels_text(ctx, pod_labels(m), out);
+    case FieldId::kK8sPodIp: return in_pod(match, m) && opt_str(m.ip, out);
+    case FieldId::kK8sPodSandboxId:
+      return m.pod_sandbox_id && put_str(out, std::string_view(*m.pod_sandbox_id).substr(0, 12));
+    case FieldId::kK8sPodFullSandboxId: return opt_str(m.pod_sandbox_id, out);
     default:
-      return false;  // health probes, CNI and legacy k8s objects need a runtime this source lacks
+      return false;  // legacy k8s objects (rc, svc, rs, deployment, ns labels) are gone from the libs too
   }
 }
 

@@ -55,6 +55,9 @@ struct ContainerMetadata {
   std::optional<std::string> pod_uid;
   std::optional<std::string> pod_name;
   std::optional<std::string> pod_namespace;
+  std::optional<std::string> pod_sandbox_id;  // full id of the pod's sandbox container
+  std::optional<std::map<std::string, std::string>> pod_labels;  // the pod's (sandbox's) labels
+  std::optional<std::string> cni_json;        // the CNI result of the pod network (CRI runtimes)
   std::optional<uint64_t> created_ts;        // ns since the epoch
   bool operator==(const ContainerMetadata&) const = default;
 };
@@ -62,7 +65,8 @@ struct ContainerMetadata {
 // Parses the container JSON that captures carry in container events (the libs' and the
 // container plugin's {"container": {...}} document: "id", "full_id", "type", "name", "image",
 // "imageid", "imagerepo", "imagetag", "imagedigest", "ip", "privileged", "host_pid",
-// "host_network", "host_ipc", "labels", "Mounts", "created_time" in seconds). Keys that are
+// "host_network", "host_ipc", "labels", "Mounts", "created_time" in seconds, "pod_sandbox_id",
+// "pod_sandbox_labels", "cni_json"). Keys that are
 // absent stay unknown. Errors name the line and column of the fault.
 Result<ContainerMetadata> container_metadata_from_json(std::string_view json);
 
