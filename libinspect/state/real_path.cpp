@@ -173,16 +173,28 @@ std::string_view fd_real_path(const EventContext& ctx, const FdState& fd) {
   }
   if (t->container.is_host() && t->root == "/") roots[nroots++] = "/";
   std::string out;
-  for (size_t i = 0; i < nroots; ++i) {
-    const int root_fd = ::open(roots[i].c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (root_fd < 0) continue;
-    const bool ok = root_matches(root_fd, lookup, want, out);
+  auto resolved_in = [&](const std::string& root, const std::string& path) {
+    const int root_fd = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root_fd < 0) return false;
+    const bool ok = root_matches(root_fd, path, want, out);
     ::close(root_fd);
     if (ok) {
       fd.realpath = std::move(out);
       fd.realpath_state = FdState::RealPath::Resolved;
-      return fd.realpath;
     }
+    return ok;
+  };
+  for (size_t i = 0; i < nroots; ++i)
+    if (resolved_in(roots[i], lookup)) return fd.realpath;
+  // A relative path opened from a working directory whose name we only know lexically (a chdir
+  // through "symlink/.."): the thread's real working directory, if it is still there, on the host.
+  if (!fd.nameraw.empty() && fd.nameraw[0] != '/' && t->container.is_host() && t->root == "/") {
+    char cwd[PATH_MAX];
+    const std::string link = proc + "/" + std::to_string(t->tid) + "/cwd";
+    const ssize_t n = ::readlink(link.c_str(), cwd, sizeof cwd);
+    if (n > 0 && static_cast<size_t>(n) < sizeof cwd && cwd[0] == '/' &&
+        resolved_in("/", std::string(cwd, static_cast<size_t>(n)) + "/" + fd.nameraw))
+      return fd.realpath;
   }
   return fd.name;
 }

@@ -28,8 +28,10 @@ bool resolve_below_root(int root_fd, std::string_view path, std::string& out, Fi
 // The value of fd.realpath for `fd` of the context's thread. A live inspector resolves the path
 // once through /proc/<tid>/root (falling back to the process's, its parent's and, for host
 // processes, this process's root when the thread has gone) and keeps the answer only if the file
-// reached is the one the open reported (dev/ino, else the fd still open in /proc); otherwise, and
-// always when replaying a capture or for non-files, it is fd.name. Cached on the fd.
+// reached is the one the open reported (dev/ino, else the fd still open in /proc). A relative
+// path of a host thread is also tried from its real working directory (/proc/<tid>/cwd), for a
+// cwd known only lexically. Otherwise, and always when replaying a capture or for non-files, it
+// is fd.name. Cached on the fd.
 std::string_view fd_real_path(const EventContext& ctx, const FdState& fd);
 
 // The path fd.realpath must look up for a file opened as `raw` relative to `base`, when

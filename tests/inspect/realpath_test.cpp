@@ -205,6 +205,20 @@ TEST_CASE("fd.realpath of a thread that has exited is resolved in its parent's r
   CHECK(seen.realpath == tree.secret);
 }
 
+TEST_CASE("a relative path opened from a working directory known only lexically is resolved from the real one") {
+  Tree tree;
+  char before[PATH_MAX];
+  REQUIRE(::getcwd(before, sizeof before) != nullptr);
+  // The process did chdir("dirlink/.."): lexically the tree's root, really real/.
+  REQUIRE(::chdir((tree.root + "/real").c_str()) == 0);
+  inspect::Inspector inspector;
+  REQUIRE(inspector.seed(this_process(tree.root), inspect::StateOrigin::LiveHost).ok());
+  const Seen seen = open_and_read(inspector, getpid(), "secret", identity(tree.secret));
+  REQUIRE(::chdir(before) == 0);
+  CHECK(seen.name == tree.root + "/secret");  // the decoy
+  CHECK(seen.realpath == tree.secret);
+}
+
 TEST_CASE("replaying events, fd.realpath is fd.name") {
   Tree tree;
   inspect::Inspector inspector;
