@@ -18,6 +18,10 @@ namespace {
 constexpr std::string_view kDefaultFormat =
     "*%evt.num %evt.outputtime %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.info";
 
+// Golden blocks marked "unsupported" are fields sysdig 0.29.3 does not know (fd.ino,
+// proc.cmdnargs) or cannot print (thread.totexectime on psp_privileged.scap aborts with "invalid
+// thread state ID"); newest_libs_fields_test.cpp checks the first two against the newest libs.
+//
 // Where vigil deliberately prints something else than sysdig 0.29.3: by capture, event number
 // (0: any) and field (empty: any, including the default line), each with its reason.
 struct KnownDifference {
