@@ -8,10 +8,12 @@
 #include <sstream>
 
 #include "condition/event_type_names.h"
+#include "engine_filter.h"
 #include "output/json_writer.h"
 #include "output/time_format.h"
 #include "rules/rule_compiler.h"
 #include "rules/rules_reader.h"
+#include "rules/rules_schema.h"
 #include "ruleset/ruleset.h"
 
 namespace vigil::engine {
@@ -36,6 +38,7 @@ struct Engine::State {
   std::map<std::string, ruleset::Ruleset> rulesets;
   std::vector<Match> matches;
   std::vector<ExtraOutput> extras;
+  rules::ExtensionKinds extensions;
 
   ruleset::Ruleset& rs(const std::string& name) {
     auto it = rulesets.find(name);
@@ -90,7 +93,8 @@ LoadResult Engine::load_string(std::string_view content, const std::string& name
   r.name = name;
   auto& text = s_->contents[name];
   text.assign(content);
-  if (!rules::read_rules(text, name, s_->store, r.diagnostics)) return r;
+  r.schema = rules::check_rules_schema(text, r.schema_problems);
+  if (!rules::read_rules(text, name, s_->store, r.diagnostics, &s_->extensions)) return r;
   std::vector<rules::CompiledRule> compiled;
   rules::SnippetFn snippet = [this](const std::string& file, uint32_t line) {
     auto it = s_->contents.find(file);
@@ -133,6 +137,22 @@ std::vector<LoadResult> Engine::load_paths(const std::vector<std::string>& paths
 }
 
 void Engine::add_extra_output(ExtraOutput extra) { s_->extras.push_back(std::move(extra)); }
+
+void Engine::add_item_kind(const std::string& kind, ExtensionItemHandler handler) {
+  s_->extensions.emplace_back(kind, std::move(handler));
+}
+
+std::vector<std::string> Engine::list_names() const {
+  std::vector<std::string> out;
+  for (const auto& l : s_->store.lists()) out.push_back(l.name);
+  return out;
+}
+
+std::vector<std::string> Engine::macro_names() const {
+  std::vector<std::string> out;
+  for (const auto& m : s_->store.macros()) out.push_back(m.name);
+  return out;
+}
 
 namespace {
 
@@ -254,6 +274,16 @@ void Engine::set_min_priority(Priority p) {
 void Engine::set_rule_matching(RuleMatching m) { s_->options.rule_matching = m; }
 
 const std::vector<Match>& Engine::evaluate(uint16_t event_type, const inspect::EventContext& ctx) {
+  return evaluate(0, event_type, ctx);
+}
+
+std::optional<size_t> Engine::source_index(std::string_view name) const {
+  for (size_t i = 0; i < s_->sources.size(); ++i)
+    if (s_->sources[i].name == name) return i;
+  return std::nullopt;
+}
+
+const std::vector<Match>& Engine::evaluate(size_t source, uint16_t event_type, const inspect::EventContext& ctx) {
   auto& matches = s_->matches;
   matches.clear();
   State& s = *s_;
@@ -265,6 +295,8 @@ const std::vector<Match>& Engine::evaluate(uint16_t event_type, const inspect::E
   eval::EvalInput in{&ctx, event_type};
   bool first = s.options.rule_matching == RuleMatching::First;
   for (uint32_t id : bucket) {
+    // Buckets are shared by all sources; only plugin and async events mix them.
+    if (s.compiled[id].source != source) continue;
     if (s.compiled[id].filter->eval(in)) {
       matches.push_back({id});
       if (first) break;
@@ -320,7 +352,20 @@ Alert Engine::alert(const Match& m, const inspect::EventContext& ctx, uint64_t t
       if (x.name == af.name) dup = true;
     if (!dup) a.output_fields.push_back(std::move(af));
   }
+  for (const auto& [name, format] : cr.extra_fields)
+    a.output_fields.push_back({name, format->render(&ctx, nullptr), Alert::Field::Kind::String});
   return a;
+}
+
+Result<Filter> Engine::compile_filter(std::string_view condition, const std::string& source,
+                                      FilterOptions options) const {
+  for (const auto& src : s_->sources) {
+    if (src.name != source) continue;
+    auto built = build_filter(condition, *src.fields, s_->types, &s_->store, options);
+    if (!built) return built.error();
+    return Filter(std::move(*built));
+  }
+  return Error{"unknown event source '" + source + "'"};
 }
 
 std::string Engine::rules_json() const {

@@ -8,7 +8,7 @@
 #include "event_session.h"
 #include "source_report.h"
 #include "vigil/capture/event_format.h"
-#include "vigil/engine/engine.h"
+#include "vigil/engine/filter.h"
 #include "vigil/inspect/formatter.h"
 #include "vigil/inspect/inspector.h"
 
@@ -25,36 +25,6 @@ bool shown(const capture::EventView& event, const CliOptions& options, capture::
   const capture::EventSchema* s = capture::display_schema(event, schema);
   const capture::EventInfo* info = s ? s->find(event.type()) : nullptr;
   return !info || (info->category & capture::kCatInternal) == 0;
-}
-
-// A YAML double-quoted scalar holding `text`.
-std::string yaml_quoted(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  }
-  return out + "\"";
-}
-
-// The trailing filter becomes the condition of a one-rule ruleset in an engine of its own, so it
-// is parsed, checked and evaluated exactly as a rule's condition would be.
-Status compile_filter(engine::Engine& engine, const std::string& filter) {
-  const std::string yaml = "- rule: command line filter\n  desc: the events vigil --print shows\n  condition: " +
-                           yaml_quoted(filter) + "\n  output: matched\n  priority: DEBUG\n";
-  const engine::LoadResult r = engine.load_string(yaml, "filter");
-  for (const engine::Diagnostic& d : r.diagnostics) {
-    if (d.severity != engine::Severity::Error) continue;
-    Error e;
-    e.message = "invalid filter '" + filter + "': " + d.message;
-    return e;
-  }
-  if (!r.ok || engine.rules().size() != 1) {
-    Error e;
-    e.message = "invalid filter '" + filter + "'";
-    return e;
-  }
-  return {};
 }
 
 }  // namespace
@@ -80,13 +50,18 @@ int run_print(const CliOptions& options) {
     rich.emplace(std::move(*compiled));
   }
 
-  std::unique_ptr<engine::Engine> filter;
+  // The trailing filter is compiled like a rule's condition and, like a rule, sees one event per
+  // syscall (at exit).
+  std::optional<engine::Filter> filter;
   if (!options.filter.empty()) {
-    filter = std::make_unique<engine::Engine>(inspector.fields());
-    if (Status st = compile_filter(*filter, options.filter); !st.ok()) {
-      std::fprintf(stderr, "vigil: %s\n", st.error().message.c_str());
+    auto compiled = engine::Filter::compile(options.filter, inspector.fields());
+    if (!compiled) {
+      const Error& e = compiled.error();
+      std::fprintf(stderr, "vigil: invalid filter '%s': column %u: %s\n", options.filter.c_str(), e.column,
+                   e.message.c_str());
       return 2;
     }
+    filter.emplace(std::move(*compiled));
   }
 
   auto session = EventSession::open(options, options.raw ? capture::ReadMode::Raw : capture::ReadMode::Normalized,
@@ -117,7 +92,7 @@ int run_print(const CliOptions& options) {
   while ((status = s.next(event)) == capture::NextStatus::Event) {
     const inspect::EventContext& ctx = inspector.process(event);
     if (!shown(event, options, render.schema, s.live())) continue;
-    if (filter && filter->evaluate(event.type(), ctx).empty()) continue;
+    if (filter && !filter->matches(event.type(), ctx)) continue;
     if (rich) {
       rich_line.clear();
       if (!rich->format(ctx, rich_line)) continue;

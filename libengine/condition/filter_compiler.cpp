@@ -171,6 +171,10 @@ class Compilation {
 
   bool transformer(const Operand& o, Typed& out) {
     out.transformed = true;
+    if (o.arg && o.name != "getopt") {
+      error(o.pos.offset, "transformer '" + o.name + "' does not take an argument: only getopt() has an option selector");
+      return false;
+    }
     std::vector<Typed> args;
     for (auto& a : o.args) {
       Typed t;
@@ -243,6 +247,8 @@ class Compilation {
         if (a.is_list || (a.type != FieldType::CharBuf)) return bad_type(a);
       kind = eval::TransformerKind::Concat;
       out.type = FieldType::CharBuf;
+    } else if (o.name == "getopt") {
+      return getopt(o, args, out);
     } else {
       error(o.pos.offset, "transformer '" + o.name + "' is not supported", false);
       return false;
@@ -251,6 +257,40 @@ class Compilation {
     out.src = eval::make_transformer(kind, std::move(srcs));
     out.src->type = out.type;
     out.src->is_list = out.is_list;
+    return true;
+  }
+
+  // getopt(argv-list, optstring)[c] (§B.11).
+  bool getopt(const Operand& o, std::vector<Typed>& args, Typed& out) {
+    if (args.size() != 2) {
+      error(o.pos.offset, "getopt() takes an argument list and an option string");
+      return false;
+    }
+    if (!args[0].is_list || (args[0].type != FieldType::CharBuf && args[0].type != FieldType::ListCharBuf)) {
+      error(o.args[0].pos.offset, "getopt() takes a list of strings as its first argument");
+      return false;
+    }
+    if (args[1].is_list || args[1].type != FieldType::CharBuf) {
+      error(o.args[1].pos.offset, "getopt() takes a single string (the option string) as its second argument");
+      return false;
+    }
+    std::optional<char> selector;
+    if (o.arg) {
+      const std::string& c = *o.arg;
+      if (c.size() != 1 || c[0] == ':' || c[0] == '-') {
+        error(o.pos.offset, "getopt() option selector must be one option character, not '" + c + "'");
+        return false;
+      }
+      const Operand& spec = o.args[1];
+      if (spec.kind == Operand::Kind::Literal && spec.name.find(c[0]) == std::string::npos) {
+        error(o.pos.offset, "getopt() option '" + c + "' is not in the option string '" + spec.name + "'");
+        return false;
+      }
+      selector = c[0];
+    }
+    out.src = eval::make_getopt(std::move(args[0].src), std::move(args[1].src), selector);
+    out.type = FieldType::CharBuf;
+    out.is_list = !selector;
     return true;
   }
 

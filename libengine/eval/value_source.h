@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,5 +33,10 @@ enum class TransformerKind : uint8_t { ToLower, ToUpper, B64, Basename, Len, Joi
 SourcePtr make_transformer(TransformerKind kind, std::vector<SourcePtr> args);
 // A fixed list of sources evaluated together (join's second argument).
 SourcePtr make_list_source(std::vector<SourcePtr> items);
+
+// getopt(argv, optstring) (§B.11): the options found in the argv list, each followed by its value
+// when the option takes one. With a `selector` the result is the last value of that one option
+// ("" when it takes no value or its value is missing), and nothing when the option is absent.
+SourcePtr make_getopt(SourcePtr argv, SourcePtr optstring, std::optional<char> selector);
 
 }  // namespace vigil::engine::eval

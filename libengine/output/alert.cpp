@@ -114,6 +114,14 @@ std::string Engine::validation_json(const std::vector<LoadResult>& results) {
     append_json_string(out, r.name);
     out += ",\"successful\":";
     out += r.ok ? "true" : "false";
+    out += ",\"schema_valid\":";
+    out += r.schema == SchemaStatus::Ok ? "\"ok\"" : r.schema == SchemaStatus::Failed ? "\"failed\"" : "\"none\"";
+    out += ",\"schema_warnings\":[";
+    for (size_t j = 0; j < r.schema_problems.size(); ++j) {
+      if (j) out += ',';
+      append_json_string(out, r.schema_problems[j]);
+    }
+    out += ']';
     for (auto sev : {Severity::Error, Severity::Warning}) {
       out += sev == Severity::Error ? ",\"errors\":[" : ",\"warnings\":[";
       bool first = true;

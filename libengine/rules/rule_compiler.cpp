@@ -77,7 +77,41 @@ size_t tree_depth(const condition::Expr& root) {
   return max;
 }
 
+// Where a rule is indexed (§C.1): syscall rules under their own event types plus the async
+// meta-event, which carries events of any source; rules of other sources see only plugin and
+// async events, whatever their condition says about evt.type.
+eval::EventCodeSet index_codes(const std::string& source, const eval::EventCodeSet& derived,
+                               const condition::EventTypeNames& types) {
+  const eval::EventCodeSet* async = types.find("asyncevent");
+  const eval::EventCodeSet* plugin = types.find("pluginevent");
+  eval::EventCodeSet codes;
+  if (source == "syscall") codes = derived;
+  else if (plugin) codes |= *plugin;
+  if (async) codes |= *async;
+  return codes;
+}
+
 }  // namespace
+
+std::vector<std::vector<std::string>> resolve_lists(const std::vector<ListDef>& lists, std::vector<bool>& used) {
+  used.resize(lists.size(), false);
+  std::unordered_map<std::string, size_t> list_pos;
+  for (size_t i = 0; i < lists.size(); ++i) list_pos[lists[i].name] = i;
+  std::vector<std::vector<std::string>> resolved(lists.size());
+  for (size_t i = 0; i < lists.size(); ++i) {
+    for (const auto& item : lists[i].items) {
+      auto it = list_pos.find(item);
+      if (it != list_pos.end() && it->second != i && lists[it->second].first_seq < lists[i].last_seq) {
+        used[it->second] = true;
+        const auto& sub = lists[it->second].items;
+        resolved[i].insert(resolved[i].end(), sub.begin(), sub.end());
+      } else {
+        resolved[i].push_back(item);
+      }
+    }
+  }
+  return resolved;
+}
 
 bool compile_rules(const RuleStore& store, const std::vector<SourceFields>& sources,
                    const condition::EventTypeNames& types, const std::vector<ExtraOutput>& extras,
@@ -88,23 +122,9 @@ bool compile_rules(const RuleStore& store, const std::vector<SourceFields>& sour
   const auto& lists = store.lists();
   const auto& macros = store.macros();
 
-  // 1. Lists: one level of list-in-list expansion, limited to lists defined earlier (§A.5).
-  std::unordered_map<std::string, size_t> list_pos;
-  for (size_t i = 0; i < lists.size(); ++i) list_pos[lists[i].name] = i;
+  // 1. Lists.
   std::vector<bool> list_used(lists.size(), false);
-  std::vector<std::vector<std::string>> resolved(lists.size());
-  for (size_t i = 0; i < lists.size(); ++i) {
-    for (const auto& item : lists[i].items) {
-      auto it = list_pos.find(item);
-      if (it != list_pos.end() && it->second != i && lists[it->second].first_seq < lists[i].last_seq) {
-        list_used[it->second] = true;
-        const auto& sub = lists[it->second].items;
-        resolved[i].insert(resolved[i].end(), sub.begin(), sub.end());
-      } else {
-        resolved[i].push_back(item);
-      }
-    }
-  }
+  const std::vector<std::vector<std::string>> resolved = resolve_lists(lists, list_used);
   std::vector<condition::ListText> list_texts;
   for (size_t i = 0; i < lists.size(); ++i) list_texts.push_back({&lists[i].name, &resolved[i]});
   auto substitute = [&](const std::string& text) {
@@ -236,9 +256,11 @@ bool compile_rules(const RuleStore& store, const std::vector<SourceFields>& sour
       return false;
     }
     info.compiled_condition = condition::to_string(ast);
-    cr.codes = condition::derive_event_types(ast, types);
-    info.event_types = types.names(cr.codes);
-    info.all_event_types = cr.codes.count() > 100;
+    const eval::EventCodeSet derived = condition::derive_event_types(ast, types);
+    info.event_types = types.names(derived);
+    info.all_event_types = derived.count() > 100;
+    cr.source = static_cast<uint32_t>(src - sources.data());
+    cr.codes = index_codes(r.source, derived, types);
     if (r.source == "syscall" && info.all_event_types && r.warn_evttypes) {
       rep.add(Severity::Warning, "LOAD_NO_EVTTYPE",
               "Rule matches too many evt.type values. This has a significant performance penalty.", "rule", r.name,
@@ -256,7 +278,8 @@ bool compile_rules(const RuleStore& store, const std::vector<SourceFields>& sour
       if (!x.source.empty() && x.source != r.source) continue;
       if (!x.rule.empty() && x.rule != r.name) continue;
       if (!std::includes(r.tags.begin(), r.tags.end(), x.tags.begin(), x.tags.end())) continue;
-      out_text += " " + x.format;
+      if (!x.format.empty()) out_text += " " + x.format;
+      for (const auto& [name, format] : x.fields) info.extra_output_fields[name] = format;
     }
     std::string dep;
     if (is_deprecated_output_field(out_text, dep))
@@ -282,6 +305,15 @@ bool compile_rules(const RuleStore& store, const std::vector<SourceFields>& sour
       }
       rep.add(Severity::Error, "LOAD_ERR_COMPILE_OUTPUT", oerr, "rule", r.name, r.loc);
       return false;
+    }
+    for (const auto& [name, format] : info.extra_output_fields) {
+      auto f = std::make_unique<output::OutputFormat>();
+      if (!f->compile(format, *src->fields, oerr, unknown, transformers)) {
+        rep.add(Severity::Error, "LOAD_ERR_COMPILE_OUTPUT", "extra output field '" + name + "': " + oerr, "rule",
+                r.name, r.loc);
+        return false;
+      }
+      cr.extra_fields.emplace_back(name, std::move(f));
     }
     out.push_back(std::move(cr));
   }

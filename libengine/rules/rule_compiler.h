@@ -20,8 +20,11 @@ namespace vigil::engine::rules {
 struct CompiledRule {
   RuleInfo info;
   eval::FilterPtr filter;
-  eval::EventCodeSet codes;
+  eval::EventCodeSet codes;  // the event types the rule is indexed under (§C.1)
+  uint32_t source = 0;       // index into the engine's sources
   std::unique_ptr<output::OutputFormat> output;
+  // Extra formatted fields, in name order (RuleInfo::extra_output_fields).
+  std::vector<std::pair<std::string, std::unique_ptr<output::OutputFormat>>> extra_fields;
 };
 
 struct SourceFields {
@@ -30,6 +33,10 @@ struct SourceFields {
 };
 
 using SnippetFn = std::function<std::string(const std::string& file, uint32_t line)>;
+
+// The items of every list with one level of list-in-list expansion, limited to lists defined
+// earlier (§A.5). `used[i]` is set when list i was expanded inside another list.
+std::vector<std::vector<std::string>> resolve_lists(const std::vector<ListDef>& lists, std::vector<bool>& used);
 
 // Returns false after recording an error; `out` is then unspecified.
 bool compile_rules(const RuleStore& store, const std::vector<SourceFields>& sources,

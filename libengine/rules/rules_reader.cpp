@@ -366,7 +366,44 @@ void read_macro(ItemContext& ctx, const YAML::Node& item) {
   store.add_macro(std::move(d));
 }
 
-bool read_rules(const std::string& content, const std::string& file, RuleStore& store, std::vector<Diagnostic>& diags) {
+namespace {
+
+// Hands an item of an application-defined kind to its handler.
+void read_extension_item(ItemContext& ctx, const YAML::Node& item, const std::string& kind,
+                         const ExtensionItemHandler& handler) {
+  ExtensionItem x;
+  x.kind = kind;
+  x.name = ctx.required_string(item, kind.c_str());
+  ctx.set_item(kind, x.name, item.Mark());
+  const SourceLocation loc = ctx.location(item.Mark());
+  x.file = loc.file;
+  x.line = loc.line;
+  x.column = loc.column;
+  for (const auto& kv : item) {
+    const std::string key = kv.first.Scalar();
+    if (key == kind) continue;
+    auto& values = x.properties[key];
+    if (kv.second.IsScalar()) {
+      values.push_back(kv.second.Scalar());
+    } else if (kv.second.IsSequence()) {
+      for (const auto& e : kv.second) {
+        if (!e.IsScalar()) ctx.fail("LOAD_ERR_EXTENSION", "Key '" + key + "' must hold scalars", &kv.second);
+        values.push_back(e.Scalar());
+      }
+    } else if (!kv.second.IsNull()) {
+      ctx.fail("LOAD_ERR_EXTENSION", "Key '" + key + "' must be a scalar or a sequence of scalars", &kv.second);
+    }
+  }
+  std::vector<std::string> warnings;
+  const Status st = handler(x, warnings);
+  for (const auto& w : warnings) ctx.warn("LOAD_WARNING_EXTENSION", w);
+  if (!st.ok()) ctx.fail("LOAD_ERR_EXTENSION", st.error().message);
+}
+
+}  // namespace
+
+bool read_rules(const std::string& content, const std::string& file, RuleStore& store, std::vector<Diagnostic>& diags,
+                const ExtensionKinds* extensions) {
   ItemContext ctx(file, content, store, diags);
   std::vector<YAML::Node> docs;
   try {
@@ -391,7 +428,14 @@ bool read_rules(const std::string& content, const std::string& file, RuleStore& 
         else if (item["list"].IsDefined()) read_list(ctx, item);
         else if (item["macro"].IsDefined()) read_macro(ctx, item);
         else if (item["rule"].IsDefined()) read_rule(ctx, item);
-        else ctx.warn("LOAD_UNKNOWN_ITEM", "Unknown top level item");
+        else {
+          const ExtensionKinds::value_type* ext = nullptr;
+          if (extensions)
+            for (const auto& k : *extensions)
+              if (!ext && item[k.first].IsDefined()) ext = &k;
+          if (ext) read_extension_item(ctx, item, ext->first, ext->second);
+          else ctx.warn("LOAD_UNKNOWN_ITEM", "Unknown top level item");
+        }
       }
     }
   } catch (const ItemError& e) {

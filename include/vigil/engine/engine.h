@@ -12,14 +12,17 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "vigil/engine/diagnostic.h"
+#include "vigil/engine/filter.h"
 #include "vigil/common/result.h"
 #include "vigil/engine/priority.h"
 #include "vigil/inspect/field.h"
@@ -33,11 +36,17 @@ struct EngineOptions {
   RuleMatching rule_matching = RuleMatching::First;
 };
 
+// Falco's advisory JSON-schema check of a rules file (§A.11): None when the file could not be
+// read or parsed as YAML. It never makes a load fail.
+enum class SchemaStatus : uint8_t { None, Ok, Failed };
+
 // Outcome of loading one rules file.
 struct LoadResult {
   std::string name;  // file path or the name given to load_string
   bool ok = false;
   std::vector<Diagnostic> diagnostics;  // errors (at most one) and warnings, in order
+  SchemaStatus schema = SchemaStatus::None;
+  std::vector<std::string> schema_problems;  // "line L, column C: ..." when schema is Failed
   bool has_warnings() const;
 };
 
@@ -59,6 +68,7 @@ struct RuleInfo {
   std::vector<std::string> event_types;  // names; empty when the rule can match no event
   bool all_event_types = false;          // true when the set has more than 100 codes
   std::set<std::string> exception_fields;
+  std::map<std::string, std::string> extra_output_fields;  // name -> format, from ExtraOutput::fields
   std::string file;
   uint32_t line = 0;
 };
@@ -102,7 +112,25 @@ struct ExtraOutput {
   std::string source;
   std::string rule;
   std::set<std::string> tags;
+  // Named extra fields (Falco's extra_fields / formatted fields): name -> format string. They
+  // go into the alert's output_fields, not into its text.
+  std::map<std::string, std::string> fields = {};
 };
+
+// A top-level rules-file item of a kind the application added with Engine::add_item_kind()
+// (Falco's custom rules readers): e.g. `- test_object: name` with more keys.
+struct ExtensionItem {
+  std::string kind;  // the key that selected the handler
+  std::string name;  // that key's value
+  // The other keys: a scalar gives one value, a sequence of scalars its elements in order.
+  std::map<std::string, std::vector<std::string>> properties;
+  std::string file;
+  uint32_t line = 0;
+  uint32_t column = 0;
+};
+// Called for each such item, in file order. An error fails the load with LOAD_ERR_EXTENSION;
+// `warnings` become LOAD_WARNING_EXTENSION diagnostics.
+using ExtensionItemHandler = std::function<Status(const ExtensionItem& item, std::vector<std::string>& warnings)>;
 
 // How a rule-name pattern is matched (Falco engine API, §A.12).
 enum class NameMatch : uint8_t { Substring, Exact, Wildcard };
@@ -130,6 +158,14 @@ class Engine {
   // Appends `extra` to matching rule outputs from the next load on (§D.1).
   void add_extra_output(ExtraOutput extra);
 
+  // Accepts top-level items keyed by `kind` in later loads (the standard kinds take precedence;
+  // items of no known kind stay LOAD_UNKNOWN_ITEM warnings). Their data goes to `handler` only.
+  void add_item_kind(const std::string& kind, ExtensionItemHandler handler);
+
+  // Names of the lists and macros loaded so far, in definition order.
+  std::vector<std::string> list_names() const;
+  std::vector<std::string> macro_names() const;
+
   // Checks the required_plugin_versions of everything loaded against `loaded` (§A.4). The
   // container plugin's fields are built into vigil, so requirements on `container` always hold.
   Status check_plugin_requirements(const std::vector<PluginVersion>& loaded) const;
@@ -154,10 +190,20 @@ class Engine {
   // the next call. With RuleMatching::First at most one. Enter events of syscalls that have an
   // exit event never match: rules see one event per syscall, at exit (§E.5).
   const std::vector<Match>& evaluate(uint16_t event_type, const inspect::EventContext& ctx);
+  // The same for an event of another source (0 is "syscall", then add_source() order). Rules of
+  // sources other than syscall are indexed under the plugin and async event types only (§C.1),
+  // so only those events reach them.
+  const std::vector<Match>& evaluate(size_t source, uint16_t event_type, const inspect::EventContext& ctx);
+  std::optional<size_t> source_index(std::string_view name) const;
 
   // Builds the alert for a match. `iso8601` selects the time format of the text prefix.
   Alert alert(const Match& m, const inspect::EventContext& ctx, uint64_t time_ns, const std::string& hostname,
               bool iso8601 = true) const;
+
+  // Compiles a standalone condition (see filter.h) with the lists and macros loaded so far,
+  // against the fields of `source`. The filter does not depend on the engine afterwards.
+  Result<Filter> compile_filter(std::string_view condition, const std::string& source = "syscall",
+                                FilterOptions options = {}) const;
 
   // Falco -V style JSON for a set of load results.
   static std::string validation_json(const std::vector<LoadResult>& results);
