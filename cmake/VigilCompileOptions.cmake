@@ -8,20 +8,60 @@ if(VIGIL_SANITIZE)
   target_link_options(vigil_compile_options INTERFACE -fsanitize=address,undefined)
 endif()
 
-# vigil_add_library(NAME capture DIR libcapture): builds every .cpp below DIR into vigil_NAME,
-# exported as vigil::NAME. Globbing keeps a new source file a one-file change.
+# vigil_add_library(NAME inspect DIR libinspect DEPENDS capture): builds every .cpp below DIR into
+# vigil_NAME, exported as vigil::NAME, linked to the vigil layers named in DEPENDS and, privately,
+# to the third-party libraries (no public header includes them; nlohmann-json, header-only, is
+# needed only to build). Globbing keeps a new source file
+# a one-file change.
+#
+# A static build (the default) also links the same objects into a shared twin, vigil_NAME_shared
+# (output libvigil_NAME.so in <build>/shared-twin), installed only on request with
+# `cmake --install <build> --component vigil_shared_twin`; the package test builds a consumer
+# against it, so the shared-library configuration is checked without a second compile.
 function(vigil_add_library)
-  cmake_parse_arguments(ARG "" "NAME;DIR" "" ${ARGN})
+  cmake_parse_arguments(ARG "" "NAME;DIR" "DEPENDS" ${ARGN})
   file(GLOB_RECURSE sources CONFIGURE_DEPENDS "${ARG_DIR}/*.cpp" "${ARG_DIR}/*.c")
   set(target vigil_${ARG_NAME})
   add_library(${target} ${sources})
   add_library(vigil::${ARG_NAME} ALIAS ${target})
-  set_target_properties(${target} PROPERTIES EXPORT_NAME ${ARG_NAME} OUTPUT_NAME vigil_${ARG_NAME}
-                        VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR})
-  target_include_directories(${target}
-    PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>
-    PRIVATE ${ARG_DIR})
+  target_include_directories(${target} PRIVATE ${ARG_DIR})
   target_link_libraries(${target} PRIVATE $<BUILD_INTERFACE:vigil_compile_options>)
+  set(layer_deps)
+  foreach(dep ${ARG_DEPENDS})
+    list(APPEND layer_deps vigil::${dep})
+  endforeach()
+  vigil_library_interface(${target} ${ARG_NAME} "${layer_deps}")
   install(TARGETS ${target} EXPORT vigilTargets
           ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+
+  if(NOT BUILD_SHARED_LIBS)
+    add_library(${target}_shared SHARED $<TARGET_OBJECTS:${target}>)
+    set_target_properties(${target}_shared PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/shared-twin)
+    set(twin_deps)
+    foreach(dep ${ARG_DEPENDS})
+      list(APPEND twin_deps vigil_${dep}_shared)
+    endforeach()
+    vigil_library_interface(${target}_shared ${ARG_NAME} "${twin_deps}")
+    install(TARGETS ${target}_shared EXPORT vigilSharedTwinTargets COMPONENT vigil_shared_twin EXCLUDE_FROM_ALL
+            LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  endif()
+endfunction()
+
+# What a vigil library and its shared twin have in common: the installed name, version, public
+# include directory and link interface. Shared libraries must resolve every symbol themselves, so
+# a missing layer dependency fails the build instead of the consumer's link, and find each other
+# through their own RUNPATH (a program's RUNPATH does not reach its libraries' dependencies).
+function(vigil_library_interface target name layer_deps)
+  set_target_properties(${target} PROPERTIES EXPORT_NAME ${name} OUTPUT_NAME vigil_${name}
+                        VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR})
+  target_include_directories(${target}
+    PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+  target_link_libraries(${target} PUBLIC ${layer_deps}
+                        PRIVATE PkgConfig::VIGIL_DEP_PKGS $<BUILD_INTERFACE:nlohmann_json::nlohmann_json>)
+  get_target_property(type ${target} TYPE)
+  if(type STREQUAL "SHARED_LIBRARY")
+    target_link_options(${target} PRIVATE LINKER:--no-undefined)
+    # An installed libvigil_engine.so finds libvigil_inspect.so next to it in any prefix.
+    set_target_properties(${target} PROPERTIES INSTALL_RPATH "$ORIGIN")
+  endif()
 endfunction()

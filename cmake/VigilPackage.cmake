@@ -2,6 +2,10 @@
 include(CMakePackageConfigHelpers)
 install(DIRECTORY include/vigil DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT vigilTargets NAMESPACE vigil:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/vigil)
+if(NOT BUILD_SHARED_LIBS)
+  install(EXPORT vigilSharedTwinTargets NAMESPACE vigil:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/vigil
+          COMPONENT vigil_shared_twin EXCLUDE_FROM_ALL)
+endif()
 configure_package_config_file(cmake/vigilConfig.cmake.in ${PROJECT_BINARY_DIR}/vigilConfig.cmake
   INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/vigil)
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/vigilConfigVersion.cmake COMPATIBILITY SameMinorVersion)

@@ -9,7 +9,6 @@
 
 #include "condition/event_type_names.h"
 #include "engine_filter.h"
-#include "output/json_writer.h"
 #include "output/time_format.h"
 #include "rules/rule_compiler.h"
 #include "rules/rules_reader.h"
@@ -366,47 +365,6 @@ Result<Filter> Engine::compile_filter(std::string_view condition, const std::str
     return Filter(std::move(*built));
   }
   return Error{"unknown event source '" + source + "'"};
-}
-
-std::string Engine::rules_json() const {
-  std::string out = "[";
-  for (size_t i = 0; i < s_->infos.size(); ++i) {
-    const auto& r = s_->infos[i];
-    if (i) out += ',';
-    auto str = [&](const char* k, const std::string& v) {
-      out += '"';
-      out += k;
-      out += "\":";
-      output::append_json_string(out, v);
-      out += ',';
-    };
-    out += '{';
-    str("name", r.name);
-    str("desc", r.desc);
-    str("condition", r.condition);
-    str("compiled_condition", r.compiled_condition);
-    str("output", r.output);
-    str("priority", std::string(priority_name(r.priority)));
-    str("source", r.source);
-    out += "\"enabled\":";
-    out += is_enabled(static_cast<uint32_t>(i)) ? "true" : "false";
-    out += ",\"tags\":[";
-    bool first = true;
-    for (auto& t : r.tags) {
-      if (!first) out += ',';
-      first = false;
-      output::append_json_string(out, t);
-    }
-    out += "],\"event_types\":[";
-    first = true;
-    for (auto& t : r.event_types) {
-      if (!first) out += ',';
-      first = false;
-      output::append_json_string(out, t);
-    }
-    out += "]}";
-  }
-  return out + "]";
 }
 
 }  // namespace vigil::engine

@@ -5,6 +5,7 @@ packages=(
   build-essential cmake pkg-config python3
   zlib1g-dev libisal-dev libbpf-dev libelf-dev libre2-dev libyaml-cpp-dev libfmt-dev
   libcurl4-openssl-dev  # HTTP(S) alert output
+  nlohmann-json3-dev    # JSON parsing and writing inside the libraries (header-only, build time only)
   libssl-dev openssl    # the HTTPS output tests: an in-process TLS server, certificates
   catch2 libbenchmark-dev
   clang llvm bpftool

@@ -21,8 +21,9 @@ add_library(vigil_fuzz_targets STATIC
   ${fuzz_dir}/fuzz_io.cpp ${fuzz_dir}/fuzz_seeds.cpp ${fuzz_dir}/mutations.cpp
   ${fuzz_dir}/reader_target.cpp ${fuzz_dir}/converter_target.cpp ${fuzz_dir}/format_target.cpp
   ${fuzz_dir}/writer_target.cpp)
-target_include_directories(vigil_fuzz_targets PUBLIC ${fuzz_dir} PRIVATE ${PROJECT_SOURCE_DIR}/libcapture)
-target_link_libraries(vigil_fuzz_targets PUBLIC vigil::capture PRIVATE vigil_compile_options)
+target_include_directories(vigil_fuzz_targets PUBLIC ${fuzz_dir}
+  PRIVATE ${PROJECT_SOURCE_DIR}/libcapture ${CMAKE_CURRENT_SOURCE_DIR}/support)
+target_link_libraries(vigil_fuzz_targets PUBLIC vigil::capture PRIVATE PkgConfig::VIGIL_DEP_PKGS vigil_compile_options)
 
 if(TARGET vigil_capture_tests)
   target_link_libraries(vigil_capture_tests PRIVATE vigil_fuzz_targets)

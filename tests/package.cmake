@@ -1,5 +1,13 @@
 # The installed package works for an out-of-tree consumer (find_package(vigil CONFIG)).
 add_test(NAME "package: an out-of-tree consumer builds and runs against the installed vigil"
-         COMMAND ${PROJECT_SOURCE_DIR}/scripts/check-consumer.sh ${PROJECT_BINARY_DIR})
+         COMMAND ${PROJECT_SOURCE_DIR}/scripts/check-consumer.sh ${PROJECT_BINARY_DIR} as-built)
 set_tests_properties("package: an out-of-tree consumer builds and runs against the installed vigil"
                      PROPERTIES LABELS package TIMEOUT 600)
+# A static build also installs, on request, the same objects as shared libraries; the consumer
+# must build and run against those too (no second compile of vigil).
+if(NOT BUILD_SHARED_LIBS)
+  add_test(NAME "package: an out-of-tree consumer builds and runs against vigil's shared libraries"
+           COMMAND ${PROJECT_SOURCE_DIR}/scripts/check-consumer.sh ${PROJECT_BINARY_DIR} shared-twin)
+  set_tests_properties("package: an out-of-tree consumer builds and runs against vigil's shared libraries"
+                       PROPERTIES LABELS package TIMEOUT 600)
+endif()

@@ -112,12 +112,13 @@ bool EventSession::reopen_requested() {
   return true;
 }
 
-bool is_paired_enter(const capture::EventView& event) {
-  if (event.direction() != capture::Direction::Enter) return false;
+PairedEnterTable::PairedEnterTable() {
   const capture::EventSchema& schema = capture::EventSchema::newest();
-  const capture::EventInfo* enter = schema.find(event.type());
-  const capture::EventInfo* exit = schema.find(static_cast<uint16_t>(event.type() + 1));
-  return enter != nullptr && exit != nullptr && enter->name == exit->name;
+  paired_.assign(schema.size(), 0);
+  // Even ids are enter events (EventView::direction); the exit is the next id.
+  for (size_t id = 0; id + 1 < schema.size(); id += 2) {
+    paired_[id] = schema[static_cast<uint16_t>(id)].name == schema[static_cast<uint16_t>(id + 1)].name;
+  }
 }
 
 }  // namespace vigil::cli

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli_options.h"
 #include "vigil/capture/event_source.h"
@@ -52,8 +53,17 @@ class EventSession {
   uint64_t deadline_epoch_ns_ = 0;  // the same deadline on the events' clock (ns since the epoch)
 };
 
-// Live normalized output hides the enter events the driver sends for a few syscalls (open,
-// connect, ...): their exit event carries everything, as in a normalized file replay.
-bool is_paired_enter(const capture::EventView& event);
+// The enter events that have an exit of the same name right after them in the newest schema.
+// Live normalized output hides those the driver sends (open, connect, ...): their exit event
+// carries everything, as in a normalized file replay. Built once from the schema so the per-event
+// test is one table load. Immutable after construction: safe to share between threads.
+class PairedEnterTable {
+ public:
+  PairedEnterTable();
+  bool is_paired_enter(uint16_t type) const { return type < paired_.size() && paired_[type] != 0; }
+
+ private:
+  std::vector<uint8_t> paired_;  // by event id: 1 for an enter event with a same-name exit
+};
 
 }  // namespace vigil::cli

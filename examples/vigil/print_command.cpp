@@ -17,10 +17,11 @@ namespace {
 
 // sysdig -D hides nothing but state-only records; without --raw vigil also hides the internal
 // bookkeeping events (scap-format.md §17) unless --internal asks for them.
-bool shown(const capture::EventView& event, const CliOptions& options, capture::DisplaySchema schema, bool live) {
+bool shown(const capture::EventView& event, const CliOptions& options, capture::DisplaySchema schema,
+           const PairedEnterTable* live_paired) {
   if (event.dump_flags() & capture::kDumpStateOnly) return false;
   if (options.raw) return true;
-  if (live && is_paired_enter(event)) return false;
+  if (live_paired && live_paired->is_paired_enter(event.type())) return false;
   if (options.internal) return true;
   const capture::EventSchema* s = capture::display_schema(event, schema);
   const capture::EventInfo* info = s ? s->find(event.type()) : nullptr;
@@ -85,13 +86,15 @@ int run_print(const CliOptions& options) {
   render.params.resolver = &inspector.param_resolver();
   auto line = std::make_unique<capture::FixedText<1 << 20>>();
   std::string rich_line;
+  const PairedEnterTable paired_enters;
+  const PairedEnterTable* live_paired = s.live() ? &paired_enters : nullptr;
 
   capture::EventView event;
   capture::NextStatus status;
   uint64_t cut_lines = 0;
   while ((status = s.next(event)) == capture::NextStatus::Event) {
     const inspect::EventContext& ctx = inspector.process(event);
-    if (!shown(event, options, render.schema, s.live())) continue;
+    if (!shown(event, options, render.schema, live_paired)) continue;
     if (filter && !filter->matches(event.type(), ctx)) continue;
     if (rich) {
       rich_line.clear();

@@ -1,9 +1,8 @@
-// Alerts (rules-language.md §D.2, §D.3), validation JSON (§A.11) and rule listings.
+// Alerts (rules-language.md §D.2, §D.3). Validation JSON and rule listings: json_listings.cpp.
 #include <ctime>
 
 #include "output/json_writer.h"
 #include "output/time_format.h"
-#include "rules/rule_compiler.h"
 #include "vigil/engine/engine.h"
 
 namespace vigil::engine {
@@ -38,24 +37,6 @@ std::string local_time(uint64_t ns) {
 namespace {
 
 using output::iso_time;
-
-void append_diag(std::string& out, const Diagnostic& d) {
-  out += "{\"code\":";
-  append_json_string(out, d.code);
-  out += ",\"codedesc\":";
-  append_json_string(out, code_description(d.code));
-  out += ",\"message\":";
-  append_json_string(out, d.message);
-  out += ",\"context\":{\"locations\":[{\"item_type\":";
-  append_json_string(out, d.item_type);
-  out += ",\"item_name\":";
-  append_json_string(out, d.item_name);
-  out += ",\"position\":{\"name\":";
-  append_json_string(out, d.file);
-  out += ",\"line\":" + std::to_string(d.line) + ",\"column\":" + std::to_string(d.column) + "}}],\"snippet\":";
-  append_json_string(out, d.snippet);
-  out += "}}";
-}
 
 }  // namespace
 
@@ -102,40 +83,6 @@ std::string Alert::to_json(bool include_output, bool include_output_fields, bool
   out += ",\"time\":";
   append_json_string(out, iso_time(time_ns, true));
   out += '}';
-  return out;
-}
-
-std::string Engine::validation_json(const std::vector<LoadResult>& results) {
-  std::string out = "{\"falco_load_results\":[";
-  for (size_t i = 0; i < results.size(); ++i) {
-    const auto& r = results[i];
-    if (i) out += ',';
-    out += "{\"name\":";
-    append_json_string(out, r.name);
-    out += ",\"successful\":";
-    out += r.ok ? "true" : "false";
-    out += ",\"schema_valid\":";
-    out += r.schema == SchemaStatus::Ok ? "\"ok\"" : r.schema == SchemaStatus::Failed ? "\"failed\"" : "\"none\"";
-    out += ",\"schema_warnings\":[";
-    for (size_t j = 0; j < r.schema_problems.size(); ++j) {
-      if (j) out += ',';
-      append_json_string(out, r.schema_problems[j]);
-    }
-    out += ']';
-    for (auto sev : {Severity::Error, Severity::Warning}) {
-      out += sev == Severity::Error ? ",\"errors\":[" : ",\"warnings\":[";
-      bool first = true;
-      for (auto& d : r.diagnostics) {
-        if (d.severity != sev) continue;
-        if (!first) out += ',';
-        first = false;
-        append_diag(out, d);
-      }
-      out += ']';
-    }
-    out += '}';
-  }
-  out += "]}";
   return out;
 }
 

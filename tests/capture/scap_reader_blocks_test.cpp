@@ -19,6 +19,16 @@ CaptureBuilder& with_event(CaptureBuilder& c) {
   return c.block(0x216, ev_body(0, event_v2(1000, 1, kProcinfo, {u64_param(1), u64_param(2)})));
 }
 
+// A capture with one event after its blocks must fail to open, at `offset`, with `message`.
+void check_rejected(CaptureBuilder& c, uint64_t offset, const std::string& message) {
+  with_event(c);
+  auto r = ScapReader::open(write_temp("bad.scap", c.bytes));
+  REQUIRE_FALSE(r.ok());
+  INFO(r.error().to_string());
+  CHECK(r.error().byte_offset == std::optional<uint64_t>(offset));
+  CHECK_THAT(r.error().message, Catch::Contains(message));
+}
+
 std::unique_ptr<ScapReader> open_built(const CaptureBuilder& c, ReadMode mode = ReadMode::Raw) {
   auto r = ScapReader::open(write_temp("built.scap", c.bytes), {mode});
   INFO((r.ok() ? std::string() : r.error().to_string()));
@@ -208,11 +218,7 @@ TEST_CASE("an fd list v1 has no dev for files and cannot skip an unknown fd type
   body.put<int64_t>(4).u64(1).u8(99).str16("x");
   CaptureBuilder bad;
   bad.shb().block(0x8001ABCD, body.b);  // the internal FDL id reads like 0x203
-  with_event(bad);
-  auto r = ScapReader::open(write_temp("bad.scap", bad.bytes));
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.error().byte_offset == std::optional<uint64_t>(28));
-  CHECK_THAT(r.error().message, Catch::Contains("unknown fd type 99"));
+  check_rejected(bad, 28, "unknown fd type 99");
 }
 
 TEST_CASE("interface lists decode the no-link-speed types and v2 entries with extra bytes") {
@@ -285,21 +291,13 @@ TEST_CASE("unknown metadata blocks are skipped but their trailer is still checke
   CaptureBuilder bad;
   bad.shb().block(0x300, Bytes().raw("something new").b);
   put_u32(bad.bytes, bad.size() - 4, 12345);
-  with_event(bad);
-  auto r = ScapReader::open(write_temp("bad.scap", bad.bytes));
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.error().byte_offset == std::optional<uint64_t>(28));
-  CHECK_THAT(r.error().message, Catch::Contains("trailer=12345"));
+  check_rejected(bad, 28, "trailer=12345");
 }
 
 TEST_CASE("a machine info block of the wrong size is rejected") {
   CaptureBuilder c;
   c.shb().block(0x201, Bytes().u32(1).u64(2).b);
-  with_event(c);
-  auto r = ScapReader::open(write_temp("bad.scap", c.bytes));
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.error().byte_offset == std::optional<uint64_t>(28));
-  CHECK_THAT(r.error().message, Catch::Contains("machine info"));
+  check_rejected(c, 28, "machine info");
 }
 
 TEST_CASE("EVF and LARGE event blocks deliver cpu, dump flags and u32-length parameters") {
@@ -448,12 +446,7 @@ TEST_CASE("malformed metadata entries name their block and entry") {
     c.shb();
     const uint64_t offset = c.size();
     c.block(tc.type, tc.body.b);
-    with_event(c);
-    auto r = ScapReader::open(write_temp("bad.scap", c.bytes));
-    REQUIRE_FALSE(r.ok());
-    INFO(r.error().to_string());
-    CHECK(r.error().byte_offset == std::optional<uint64_t>(offset));
-    CHECK_THAT(r.error().message, Catch::Contains(tc.message));
+    check_rejected(c, offset, tc.message);
   }
 }
 

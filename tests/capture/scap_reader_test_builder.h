@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "scap_bytes.h"
+
 namespace vigil::test {
 
 // Little-endian byte sink.
@@ -40,12 +42,7 @@ struct CaptureBuilder {
   std::vector<uint8_t> bytes;
 
   CaptureBuilder& block(uint32_t type, const std::vector<uint8_t>& body) {
-    const uint32_t len = static_cast<uint32_t>((8 + body.size() + 4 + 3) & ~size_t{3});
-    Bytes out;
-    out.u32(type).u32(len).raw(body);
-    while (out.size() < len - 4) out.u8(0);
-    out.u32(len);
-    bytes.insert(bytes.end(), out.b.begin(), out.b.end());
+    append_block(bytes, type, body.data(), body.size());
     return *this;
   }
   CaptureBuilder& shb(uint16_t major = 1, uint16_t minor = 2) {
@@ -57,17 +54,7 @@ struct CaptureBuilder {
 // A v2 event record (§11.1). Parameter lengths are u32 when `large_lengths`.
 inline std::vector<uint8_t> event_v2(uint64_t ts, int64_t tid, uint16_t type,
                                      const std::vector<std::vector<uint8_t>>& params, bool large_lengths = false) {
-  const uint32_t lensize = large_lengths ? 4 : 2;
-  uint32_t len = 26 + static_cast<uint32_t>(params.size()) * lensize;
-  for (const auto& p : params) len += static_cast<uint32_t>(p.size());
-  Bytes out;
-  out.u64(ts).put(tid).u32(len).u16(type).u32(static_cast<uint32_t>(params.size()));
-  for (const auto& p : params) {
-    if (large_lengths) out.u32(static_cast<uint32_t>(p.size()));
-    else out.u16(static_cast<uint16_t>(p.size()));
-  }
-  for (const auto& p : params) out.raw(p);
-  return out.b;
+  return v2_record(ts, tid, type, params, large_lengths ? 4 : 2).bytes;
 }
 
 // A v1 event record (§11.3): no nparams; `len_bias` simulates old writers' wrong lengths.
@@ -82,13 +69,9 @@ inline std::vector<uint8_t> event_v1(uint64_t ts, int64_t tid, uint16_t type,
   return out.b;
 }
 
-inline std::vector<uint8_t> u64_param(uint64_t v) { return Bytes().u64(v).b; }
-inline std::vector<uint8_t> u32_param(uint32_t v) { return Bytes().u32(v).b; }
-inline std::vector<uint8_t> str_param(const std::string& s) {
-  std::vector<uint8_t> out(s.begin(), s.end());
-  out.push_back(0);
-  return out;
-}
+inline std::vector<uint8_t> u64_param(uint64_t v) { return le(v); }
+inline std::vector<uint8_t> u32_param(uint32_t v) { return le(v); }
+inline std::vector<uint8_t> str_param(const std::string& s) { return cstr(s); }
 
 // Event block bodies: cpuid [+ dump flags] + record.
 inline std::vector<uint8_t> ev_body(uint16_t cpu, const std::vector<uint8_t>& record) {

@@ -2,8 +2,6 @@
 // and a helper that reads a capture to the end.
 #pragma once
 
-#include <zlib.h>
-
 #include <cstdint>
 #include <cstring>
 #include <fstream>
@@ -11,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "scap_bytes.h"
 #include "test_paths.h"
 #include "vigil/capture/scap_reader.h"
 
@@ -18,29 +17,12 @@ namespace vigil::test {
 
 // The decompressed block stream of a shared capture (gzip or plain).
 inline std::vector<uint8_t> capture_bytes(const std::string& name) {
-  gzFile f = gzopen(capture_path(name).c_str(), "rb");
-  if (!f) throw std::runtime_error("cannot open " + name);
-  std::vector<uint8_t> out;
-  uint8_t buf[65536];
-  int got;
-  while ((got = gzread(f, buf, sizeof buf)) > 0) out.insert(out.end(), buf, buf + got);
-  gzclose(f);
+  std::vector<uint8_t> out = read_decompressed(capture_path(name));
+  if (out.empty()) throw std::runtime_error("cannot read " + name);
   return out;
 }
 
-inline std::vector<uint8_t> gzip_bytes(const std::vector<uint8_t>& plain) {
-  z_stream zs{};
-  deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::vector<uint8_t> out(deflateBound(&zs, plain.size()) + 64);
-  zs.next_in = const_cast<uint8_t*>(plain.data());
-  zs.avail_in = static_cast<uInt>(plain.size());
-  zs.next_out = out.data();
-  zs.avail_out = static_cast<uInt>(out.size());
-  deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
+inline std::vector<uint8_t> gzip_bytes(const std::vector<uint8_t>& plain) { return gzip(plain.data(), plain.size()); }
 
 inline std::string write_temp(const std::string& name, const std::vector<uint8_t>& bytes) {
   const std::string path = temp_dir() + "/" + name;

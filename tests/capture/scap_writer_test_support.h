@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "scap_bytes.h"
 #include "vigil/capture/event.h"
 #include "vigil/capture/event_schema.h"
 
@@ -21,17 +22,9 @@ struct Param {
 
 template <typename T>
 Param num(T v) {
-  Param p;
-  p.bytes.resize(sizeof v);
-  std::memcpy(p.bytes.data(), &v, sizeof v);
-  return p;
+  return Param{le(v)};
 }
-inline Param str(const std::string& s) {  // CHARBUF/FSPATH: with its NUL
-  Param p;
-  p.bytes.assign(s.begin(), s.end());
-  p.bytes.push_back(0);
-  return p;
-}
+inline Param str(const std::string& s) { return Param{cstr(s)}; }  // CHARBUF/FSPATH: with its NUL
 inline Param raw(std::vector<uint8_t> b) { return Param{std::move(b)}; }
 inline Param empty() { return Param{}; }
 // PT_SOCKTUPLE AF_INET: src ip:port -> dst ip:port; ips as "a.b.c.d" in network order.
@@ -55,40 +48,24 @@ inline Param sockaddr4(std::array<uint8_t, 4> ip, uint16_t port) {
   return p;
 }
 
-// A v2 record plus what an EventView needs to point at it.
+// A v2 record (parameter lengths as wide as the newest schema says) viewed as one delivered event.
 class TestEvent {
  public:
   TestEvent(uint64_t ts, int64_t tid, uint16_t type, const std::vector<Param>& params, uint16_t cpu = 0,
             uint32_t dump_flags = 0)
-      : cpu_(cpu), dump_flags_(dump_flags) {
-    const capture::EventInfo* info = capture::EventSchema::newest().find(type);
-    const uint32_t lensize = info && info->has(capture::kLargePayload) ? 4 : 2;
-    const auto n = static_cast<uint32_t>(params.size());
-    record_.resize(26 + n * lensize);
-    std::memcpy(record_.data(), &ts, 8);
-    std::memcpy(record_.data() + 8, &tid, 8);
-    std::memcpy(record_.data() + 20, &type, 2);
-    std::memcpy(record_.data() + 22, &n, 4);
-    for (uint32_t i = 0; i < n; ++i) {
-      const auto size = static_cast<uint32_t>(params[i].bytes.size());
-      std::memcpy(record_.data() + 26 + i * lensize, &size, lensize);
-      offsets_.push_back(static_cast<uint32_t>(record_.size()));
-      record_.insert(record_.end(), params[i].bytes.begin(), params[i].bytes.end());
-    }
-    offsets_.push_back(static_cast<uint32_t>(record_.size()));
-    const auto len = static_cast<uint32_t>(record_.size());
-    std::memcpy(record_.data() + 16, &len, 4);
-  }
-  capture::EventView view() const {
-    return capture::EventView(record_.data(), offsets_.data(), cpu_, dump_flags_, 0,
-                              capture::EventSchema::newest().find(load_type()));
-  }
-  const std::vector<uint8_t>& record() const { return record_; }
+      : record_(v2_record(ts, tid, type, bytes_of(params), newest_param_len_size(type))),
+        cpu_(cpu),
+        dump_flags_(dump_flags) {}
+  capture::EventView view() const { return record_.view(0, cpu_, dump_flags_); }
+  const std::vector<uint8_t>& record() const { return record_.bytes; }
 
  private:
-  uint16_t load_type() const { return capture::load<uint16_t>(record_.data() + 20); }
-  std::vector<uint8_t> record_;
-  std::vector<uint32_t> offsets_;
+  static std::vector<std::vector<uint8_t>> bytes_of(const std::vector<Param>& params) {
+    std::vector<std::vector<uint8_t>> out;
+    for (const Param& p : params) out.push_back(p.bytes);
+    return out;
+  }
+  OwnedRecord record_;
   uint16_t cpu_;
   uint32_t dump_flags_;
 };

@@ -4,6 +4,7 @@
 #include "support/rules_fixture.h"
 
 using vigil::test::load_rules;
+using vigil::test::rule_yaml;
 
 namespace {
 const char* const kNoPrevList = "List uses 'append' or 'override.items: append' but no list by that name already exists";
@@ -112,12 +113,8 @@ TEST_CASE("a list value containing a space is kept as one item and not mistaken 
   auto l = load_rules(R"(
 - list: my_list
   items: [non_escaped_val, "escaped val"]
-- rule: r
-  desc: d
-  condition: evt.type = open and proc.name in (my_list)
-  output: o
-  priority: INFO
-)");
+)" +
+                      rule_yaml("r", "evt.type = open and proc.name in (my_list)"));
   REQUIRE(l.ok());
   CHECK(l.compiled("r") == "(evt.type = open and proc.name in (non_escaped_val, \"escaped val\"))");
   auto unused = load_rules("- list: my_list\n  items: [non_escaped_val, \"escaped val\"]\n");
@@ -130,12 +127,8 @@ TEST_CASE("an invalid list name loads with a warning") {
   auto l = load_rules(R"(
 - list: test list
   items: [open, openat]
-- rule: r
-  desc: d
-  condition: evt.type in (test list)
-  output: o
-  priority: INFO
-)");
+)" +
+                      rule_yaml("r", "evt.type in (test list)"));
   INFO(l.all_messages());
   REQUIRE(l.ok());
   CHECK(l.has_warning("List has an invalid name. List names should match a regular expression"));
@@ -189,12 +182,8 @@ TEST_CASE("a macro override replace before definition defines it and a plain def
     condition: replace
 - macro: open_simple
   condition: evt.type in (open,openat)
-- rule: r
-  desc: d
-  condition: open_simple
-  output: o
-  priority: INFO
-)");
+)" +
+                      rule_yaml("r", "open_simple"));
   INFO(l.all_messages());
   REQUIRE(l.ok());
   CHECK(l.compiled("r") == "evt.type in (open, openat)");
@@ -205,12 +194,9 @@ TEST_CASE("a macro appended after its definition, by override or append true, ex
     auto l = load_rules(std::string(R"(
 - macro: open_simple
   condition: evt.type in (open,openat)
-- rule: r
-  desc: d
-  condition: open_simple
-  output: o
-  priority: INFO
-- macro: open_simple
+)" +
+                                    rule_yaml("r", "open_simple") +
+                                    R"(- macro: open_simple
   condition: or evt.type = openat2
 )") + mode);
     INFO(l.all_messages());

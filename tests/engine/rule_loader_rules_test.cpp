@@ -5,6 +5,7 @@
 #include "support/rules_fixture.h"
 
 using vigil::test::load_rules;
+using vigil::test::rule_yaml;
 
 namespace {
 const char* const kWarnAppend =
@@ -121,13 +122,7 @@ TEST_CASE("rule appends and replaces before any definition fail") {
 }
 
 TEST_CASE("rule appends after the definition extend the compiled condition") {
-  const std::string base = R"(
-- rule: test_rule
-  desc: d
-  condition: evt.type in (open, openat)
-  output: o
-  priority: INFO
-)";
+  const std::string base = rule_yaml("test_rule", "evt.type in (open, openat)");
   for (const char* tail : {"- rule: test_rule\n  condition: and proc.name = cat\n  override:\n    condition: append\n",
                            "- rule: test_rule\n  condition: and proc.name = cat\n  append: true\n"}) {
     auto l = load_rules(base + tail);
@@ -146,14 +141,8 @@ TEST_CASE("override keys must be present in the item and present keys must be un
 }
 
 TEST_CASE("override replace of enabled turns a disabled rule on without warnings") {
-  auto l = load_rules(R"(
-- rule: test_rule
-  desc: d
-  condition: evt.type = close
-  output: o
-  priority: INFO
-  enabled: false
-- rule: test_rule
+  auto l = load_rules(rule_yaml("test_rule", "evt.type = close", "  enabled: false\n") +
+                      R"(- rule: test_rule
   desc: d2
   condition: evt.type = open
   enabled: true
@@ -169,17 +158,12 @@ TEST_CASE("override replace of enabled turns a disabled rule on without warnings
 }
 
 TEST_CASE("exceptions appended partially are fine but a partial replace needs fields") {
-  auto l = load_rules(R"(
-- rule: test_rule
-  desc: d
-  condition: evt.type = open
-  output: o
-  priority: INFO
-  exceptions:
-    - name: proc_names
-      fields: [proc.name]
-      values: [[cat]]
-- rule: test_rule
+  auto l = load_rules(rule_yaml("test_rule", "evt.type = open",
+                                "  exceptions:\n"
+                                "    - name: proc_names\n"
+                                "      fields: [proc.name]\n"
+                                "      values: [[cat]]\n") +
+                      R"(- rule: test_rule
   exceptions:
     - name: proc_names
       values: [[dog]]
@@ -198,14 +182,7 @@ TEST_CASE("exceptions appended partially are fine but a partial replace needs fi
 }
 
 TEST_CASE("enabled false, standalone enabled and append with enabled behave as Falco's") {
-  const std::string disabled = R"(
-- rule: test_rule
-  desc: d
-  condition: evt.type = close
-  output: o
-  priority: INFO
-  enabled: false
-)";
+  const std::string disabled = rule_yaml("test_rule", "evt.type = close", "  enabled: false\n");
   auto a = load_rules(disabled);
   REQUIRE(a.ok());
   CHECK(a.warning_count() == 0);
@@ -220,14 +197,8 @@ TEST_CASE("enabled false, standalone enabled and append with enabled behave as F
 }
 
 TEST_CASE("a second full definition completely replaces the first") {
-  auto l = load_rules(R"(
-- rule: test_rule
-  desc: d
-  condition: evt.type = close
-  output: o
-  priority: INFO
-  enabled: false
-- rule: test_rule
+  auto l = load_rules(rule_yaml("test_rule", "evt.type = close", "  enabled: false\n") +
+                      R"(- rule: test_rule
   desc: d2
   condition: proc.name = cat
   output: o2
@@ -244,15 +215,8 @@ TEST_CASE("an unknown key on a rule is a warning and the schema-valid keys load"
   auto a = load_rules(kBase.substr(0, kBase.size() - 1) + "\n  typo_field: x\n");
   REQUIRE(a.ok());
   CHECK(a.has_warning("Unknown key 'typo_field'"));
-  auto b = load_rules(R"(
-- rule: r
-  desc: d
-  condition: proc.name = cat
-  output: o
-  priority: INFO
-  warn_evttypes: false
-  skip-if-unknown-filter: true
-- rule: r
+  auto b = load_rules(rule_yaml("r", "proc.name = cat", "  warn_evttypes: false\n  skip-if-unknown-filter: true\n") +
+                      R"(- rule: r
   warn_evttypes: true
   capture: true
   tags: [a]
@@ -266,15 +230,8 @@ TEST_CASE("an unknown key on a rule is a warning and the schema-valid keys load"
 }
 
 TEST_CASE("redefining, appending or replacing a rule with a different source fails") {
-  const std::string k8s = R"(
-- rule: test_rule
-  desc: d
-  condition: ka.verb = create
-  output: o
-  priority: INFO
-  source: k8s_audit
-)";
-  auto a = load_rules(k8s + "- rule: test_rule\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: INFO\n  source: syscall\n");
+  const std::string k8s = rule_yaml("test_rule", "ka.verb = create", "  source: k8s_audit\n");
+  auto a = load_rules(k8s + rule_yaml("test_rule", "evt.type = open", "  source: syscall\n"));
   CHECK(a.has_error("Rule has been re-defined with a different source"));
   auto b = load_rules(k8s + "- rule: test_rule\n  condition: and proc.name = cat\n  append: true\n  source: syscall\n");
   CHECK(b.has_error("Rule has been re-defined with a different source"));
@@ -283,7 +240,7 @@ TEST_CASE("redefining, appending or replacing a rule with a different source fai
 }
 
 TEST_CASE("an empty source on an appending item never conflicts") {
-  const std::string base = "- rule: test_rule\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: INFO\n";
+  const std::string base = rule_yaml("test_rule", "evt.type = open");
   for (const char* src : {"  source:\n", "  source: \"\"\n"}) {
     auto l = load_rules(base + "- rule: test_rule\n  condition: and proc.name = cat\n  append: true\n" + src);
     INFO(l.all_messages());
@@ -297,23 +254,10 @@ TEST_CASE("a rule of an unregistered source is kept uncompiled with a warning") 
   items: [a]
 - macro: m
   condition: proc.name in (l)
-- rule: r1
-  desc: d
-  condition: evt.type = open and m
-  output: o
-  priority: INFO
-- rule: r2
-  desc: d
-  condition: ka.verb = create
-  output: o
-  priority: INFO
-  source: k8s_audit
-- rule: r3
-  desc: d
-  condition: evt.type = close
-  output: o
-  priority: DEBUG
-)");
+)" +
+                      rule_yaml("r1", "evt.type = open and m") +
+                      rule_yaml("r2", "ka.verb = create", "  source: k8s_audit\n") +
+                      rule_yaml("r3", "evt.type = close", "", "DEBUG"));
   REQUIRE(l.ok());
   CHECK(l.has_warning("Unknown source k8s_audit, skipping"));
   CHECK(l.engine->rules().size() == 2);
@@ -321,7 +265,7 @@ TEST_CASE("a rule of an unregistered source is kept uncompiled with a warning") 
 
 TEST_CASE("the too-many-event-types warning follows the event-type set") {
   auto rule = [](const std::string& cond, const std::string& extra = "") {
-    return load_rules("- rule: r\n  desc: d\n  condition: " + cond + "\n  output: o\n  priority: INFO\n" + extra);
+    return load_rules(rule_yaml("r", cond, extra));
   };
   CHECK_FALSE(rule("evt.type = close").has_warning(kNoEvttype));
   CHECK(rule("proc.name = cat").has_warning(kNoEvttype));
@@ -335,17 +279,9 @@ TEST_CASE("the too-many-event-types warning follows the event-type set") {
   condition: (evt.num=0)
 - macro: user_known_activity
   condition: (never_true)
-- rule: r1
-  desc: d
-  condition: evt.type = open and not user_known_activity
-  output: o
-  priority: INFO
-- rule: r2
-  desc: d
-  condition: never_true
-  output: o
-  priority: INFO
-)");
+)" +
+                           rule_yaml("r1", "evt.type = open and not user_known_activity") +
+                           rule_yaml("r2", "never_true"));
   REQUIRE(macros.ok());
   CHECK_FALSE(macros.has_warning(kNoEvttype));
   CHECK(macros.enabled() == 2);
@@ -367,7 +303,7 @@ TEST_CASE("required_engine_version accepts semver and integers and rejects words
 }
 
 TEST_CASE("capture and capture_duration load, default and can be replaced") {
-  const std::string base = "- rule: r\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: INFO\n";
+  const std::string base = rule_yaml("r", "evt.type = open");
   auto a = load_rules(base + "  capture: true\n");
   CHECK(a.rule("r")->capture);
   auto b = load_rules(base);

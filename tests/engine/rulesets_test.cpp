@@ -8,44 +8,16 @@
 using vigil::engine::Engine;
 using vigil::engine::NameMatch;
 using vigil::test::load_rules;
+using vigil::test::rule_yaml;
 
 namespace {
 
-const char* const kFileA = R"(
-- rule: test rule
-  desc: d
-  condition: evt.type = close
-  output: o
-  priority: INFO
-  tags: [process]
-- rule: disabled rule
-  desc: d
-  condition: evt.type = open
-  output: o
-  priority: INFO
-  enabled: false
-  tags: [exec process]
-)";
+const std::string kFileA = rule_yaml("test rule", "evt.type = close", "  tags: [process]\n") +
+                           rule_yaml("disabled rule", "evt.type = open", "  enabled: false\n  tags: [exec process]\n");
 
-const char* const kFileB = R"(
-- rule: first actual rule
-  desc: d
-  condition: evt.type = close
-  output: o
-  priority: INFO
-- rule: second disabled rule
-  desc: d
-  condition: evt.type = open
-  output: o
-  priority: INFO
-  enabled: false
-- rule: third disabled rule
-  desc: d
-  condition: evt.type = openat
-  output: o
-  priority: INFO
-  enabled: false
-)";
+const std::string kFileB = rule_yaml("first actual rule", "evt.type = close") +
+                           rule_yaml("second disabled rule", "evt.type = open", "  enabled: false\n") +
+                           rule_yaml("third disabled rule", "evt.type = openat", "  enabled: false\n");
 
 }  // namespace
 
@@ -115,26 +87,9 @@ TEST_CASE("wildcard name matching uses only star") {
 }
 
 TEST_CASE("low-level rulesets: exact, substring and wildcard operations on three rules") {
-  auto l = load_rules(R"(
-- rule: rule_A
-  desc: d
-  condition: evt.type = close
-  output: o
-  priority: INFO
-  enabled: false
-- rule: rule_B
-  desc: d
-  condition: evt.type = close
-  output: o
-  priority: INFO
-  enabled: false
-- rule: rule_C
-  desc: d
-  condition: evt.type = close
-  output: o
-  priority: INFO
-  enabled: false
-)");
+  auto l = load_rules(rule_yaml("rule_A", "evt.type = close", "  enabled: false\n") +
+                      rule_yaml("rule_B", "evt.type = close", "  enabled: false\n") +
+                      rule_yaml("rule_C", "evt.type = close", "  enabled: false\n"));
   auto& e = *l.engine;
   e.enable_rules("rule_A", NameMatch::Exact, true, "0");
   CHECK(e.enabled_count("0") == 1);
@@ -161,22 +116,8 @@ TEST_CASE("low-level rulesets: exact, substring and wildcard operations on three
 }
 
 TEST_CASE("tag selection: a different tag of the same rule disables it, unknown tags do nothing") {
-  auto l = load_rules(R"(
-- rule: one
-  desc: d
-  condition: evt.type = close
-  output: o
-  priority: INFO
-  enabled: false
-  tags: [a, shared]
-- rule: two
-  desc: d
-  condition: evt.type = close
-  output: o
-  priority: INFO
-  enabled: false
-  tags: [b, shared]
-)");
+  auto l = load_rules(rule_yaml("one", "evt.type = close", "  enabled: false\n  tags: [a, shared]\n") +
+                      rule_yaml("two", "evt.type = close", "  enabled: false\n  tags: [b, shared]\n"));
   auto& e = *l.engine;
   e.enable_tags({"a"}, true, "x");
   e.enable_tags({"shared"}, false, "x");
@@ -200,18 +141,8 @@ TEST_CASE("the wildcard helper matches like Falco's") {
 }
 
 TEST_CASE("a minimum priority keeps less severe rules out of the rulesets") {
-  auto l = load_rules(R"(
-- rule: info_rule
-  desc: d
-  condition: evt.type = close
-  output: o
-  priority: INFO
-- rule: debug_rule
-  desc: d
-  condition: evt.type = close
-  output: o
-  priority: DEBUG
-)");
+  auto l = load_rules(rule_yaml("info_rule", "evt.type = close") +
+                      rule_yaml("debug_rule", "evt.type = close", "", "DEBUG"));
   REQUIRE(l.ok());
   CHECK(l.enabled() == 2);
   l.engine->set_min_priority(vigil::engine::Priority::Informational);
@@ -269,7 +200,7 @@ TEST_CASE("plugin requirements are satisfied by compatible loaded plugins and al
     return l.engine->check_plugin_requirements(loaded).ok();
   };
   const std::string one = "- required_plugin_versions:\n  - name: k8saudit\n    version: 0.1.0\n";
-  CHECK(check("- rule: r\n  desc: d\n  condition: evt.type=open\n  output: o\n  priority: INFO\n", {}));
+  CHECK(check(rule_yaml("r", "evt.type=open"), {}));
   CHECK(check(one, {{"k8saudit", "0.1.0"}}));
   CHECK(check(one, {{"k8saudit", "0.2.0"}}));
   CHECK(check(one + "  - name: json\n    version: 0.1.0\n", {{"k8saudit", "0.1.0"}, {"json", "0.1.0"}}));
@@ -297,7 +228,7 @@ TEST_CASE("rule names are sanitized for metric labels") {
 
 TEST_CASE("a registered extra source makes its rules compile") {
   Engine e(vigil::test::tsv_registry_without_plugins());
-  const std::string yaml = "- rule: r\n  desc: d\n  condition: proc.name = cat\n  output: o\n  priority: INFO\n  source: other\n";
+  const std::string yaml = rule_yaml("r", "proc.name = cat", "  source: other\n");
   auto before = e.load_string(yaml, "a.yaml");
   CHECK(e.rules().empty());
   Engine f(vigil::test::tsv_registry_without_plugins());

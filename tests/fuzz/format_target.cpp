@@ -1,9 +1,10 @@
 // Target (c): parameter and event formatting of arbitrary parameter bytes under every event id
 // of both schemas.
-#include <cstring>
+#include <algorithm>
 #include <vector>
 
 #include "fuzz_io.h"
+#include "scap_bytes.h"
 #include "vigil/capture/event_format.h"
 #include "vigil/capture/param_format.h"
 
@@ -12,42 +13,24 @@ namespace {
 
 using namespace vigil::capture;
 
-// Builds a record of `id` with `nparams` parameters whose lengths come from the input (u16 each,
+// A record of `id` with `nparams` parameters whose lengths come from the input (u16 each,
 // clamped to what is left) and whose bytes follow them.
-const uint8_t* build_record(uint16_t id, uint32_t nparams, bool large, const uint8_t* data, size_t size,
-                            std::vector<uint8_t>& record, std::vector<uint32_t>& offsets) {
-  const uint32_t lensize = large ? 4 : 2;
-  const size_t header = EventView::kHeaderSize + size_t{nparams} * lensize;
-  record.assign(header, 0);
-  offsets.assign(nparams + 1, 0);
+test::OwnedRecord build_record(uint16_t id, uint32_t nparams, bool large, const uint8_t* data, size_t size) {
   size_t in = 0;
   std::vector<uint32_t> lens(nparams);
   for (uint32_t i = 0; i < nparams; ++i) {
-    uint32_t want = 0;
     if (in + 2 <= size) {
-      want = static_cast<uint32_t>(data[in] | (data[in + 1] << 8));
+      lens[i] = static_cast<uint32_t>(data[in] | (data[in + 1] << 8));
       in += 2;
     }
-    lens[i] = want;
   }
+  std::vector<std::vector<uint8_t>> params(nparams);
   for (uint32_t i = 0; i < nparams; ++i) {
-    const uint32_t n = static_cast<uint32_t>(std::min<size_t>(lens[i], size - in));
-    offsets[i] = static_cast<uint32_t>(record.size());
-    record.insert(record.end(), data + in, data + in + n);
+    const size_t n = std::min<size_t>(lens[i], size - in);
+    params[i].assign(data + in, data + in + n);
     in += n;
-    lens[i] = n;
-    std::memcpy(record.data() + EventView::kHeaderSize + size_t{i} * lensize, &n, lensize);
   }
-  offsets[nparams] = static_cast<uint32_t>(record.size());
-  const uint64_t ts = 1700000000123456789ull;
-  const int64_t tid = 42;
-  const uint32_t len = static_cast<uint32_t>(record.size());
-  std::memcpy(record.data(), &ts, 8);
-  std::memcpy(record.data() + 8, &tid, 8);
-  std::memcpy(record.data() + 16, &len, 4);
-  std::memcpy(record.data() + 20, &id, 2);
-  std::memcpy(record.data() + 22, &nparams, 4);
-  return record.data();
+  return test::v2_record(1700000000123456789ull, 42, id, params, large ? 4 : 2);
 }
 
 // A resolver that answers every question, so the resolved-name paths run too.
@@ -71,8 +54,6 @@ int event_format(const uint8_t* data, size_t size) {
   static const EventFormat line = EventFormat::parse(kDefaultEventFormat).value();
   static const EventFormat args = EventFormat::parse("%evt.arg[0] %evt.rawarg.fd %evt.res %evt.rawres %evt.arg.name").value();
   static const EverythingResolver resolver;
-  std::vector<uint8_t> record;
-  std::vector<uint32_t> offsets;
   FixedText<4096> out;
   FixedText<1024> value, resolved;
   const bool use_resolver = size > 0 && (data[0] & 1);
@@ -80,9 +61,10 @@ int event_format(const uint8_t* data, size_t size) {
     for (size_t id = 0; id < schema->size(); ++id) {
       const EventInfo& info = (*schema)[static_cast<uint16_t>(id)];
       const bool large = info.has(kLargePayload);
-      build_record(static_cast<uint16_t>(id), static_cast<uint32_t>(info.nparams()), large, data, size, record, offsets);
+      const test::OwnedRecord record =
+          build_record(static_cast<uint16_t>(id), static_cast<uint32_t>(info.nparams()), large, data, size);
       const EventInfo* newest_info = EventSchema::newest().find(static_cast<uint16_t>(id));
-      const EventView ev(record.data(), offsets.data(), 1, 0, 7, newest_info);
+      const EventView ev(record.bytes.data(), record.offsets.data(), 1, 0, 7, newest_info);
       ParamContext ctx{*schema, ev.tid()};
       ctx.options.resolver = use_resolver ? &resolver : nullptr;
       ctx.options.max_buffer_len = size > 1 ? data[1] : 80;

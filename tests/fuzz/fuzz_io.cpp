@@ -1,7 +1,8 @@
 #include "fuzz_io.h"
 
+#include "scap_bytes.h"
+
 #include <unistd.h>
-#include <zlib.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -27,28 +28,9 @@ void write_file(const std::string& path, const uint8_t* data, size_t size) {
   std::fclose(f);
 }
 
-Bytes read_decompressed(const std::string& path) {
-  Bytes out;
-  gzFile f = gzopen(path.c_str(), "rb");  // reads plain files transparently
-  if (!f) return out;
-  uint8_t buf[65536];
-  int n;
-  while ((n = gzread(f, buf, sizeof buf)) > 0) out.insert(out.end(), buf, buf + n);
-  gzclose(f);
-  return out;
-}
-
 Bytes gzip(const uint8_t* data, size_t size) {
-  z_stream zs{};
-  if (deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) violation("deflateInit2");
-  Bytes out(deflateBound(&zs, size) + 32);
-  zs.next_in = const_cast<uint8_t*>(data);
-  zs.avail_in = static_cast<uInt>(size);
-  zs.next_out = out.data();
-  zs.avail_out = static_cast<uInt>(out.size());
-  if (deflate(&zs, Z_FINISH) != Z_STREAM_END) violation("deflate");
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
+  Bytes out = test::gzip(data, size, 1);  // fastest level: the fuzzer compresses every input
+  if (out.empty()) violation("deflate failed");
   return out;
 }
 

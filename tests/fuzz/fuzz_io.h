@@ -13,8 +13,6 @@ namespace vigil::fuzz {
 // A path in this process's scratch directory (created on first use, under $TMPDIR or /tmp).
 std::string scratch_path(const char* name);
 void write_file(const std::string& path, const uint8_t* data, size_t size);
-// Whole file, decompressed when it is gzip; empty when unreadable.
-Bytes read_decompressed(const std::string& path);
 Bytes gzip(const uint8_t* data, size_t size);
 
 // Offsets of the blocks of a decompressed capture, walked by their total-length fields until

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "fuzz_io.h"
+#include "scap_bytes.h"
 #include "vigil/capture/scap_reader.h"
 
 namespace vigil::fuzz {
@@ -58,7 +59,7 @@ Bytes leading_blocks(const Bytes& capture) {
 std::vector<Bytes> seed_corpus(std::string_view target, const char* captures_dir) {
   std::vector<Bytes> seeds;
   for (const std::string& path : capture_files(captures_dir)) {
-    const Bytes plain = read_decompressed(path);
+    const Bytes plain = test::read_decompressed(path);
     if (target == "scap_reader_plain" || target == "scap_reader_gzip" || target == "scap_writer_roundtrip") {
       seeds.push_back(leading_blocks(plain));
     } else if (target == "event_converter") {

@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "fuzz_io.h"
+#include "scap_bytes.h"
 #include "vigil/capture/scap_reader.h"
 
 namespace vigil::fuzz {
@@ -75,21 +76,6 @@ constexpr uint32_t kMetadataBlockTypes[] = {
     0x206, 0x8012ABCD, 0x220,                                          // UL
 };
 
-void put_u32(Bytes& out, uint32_t v) {
-  uint8_t tmp[4];
-  std::memcpy(tmp, &v, 4);
-  out.insert(out.end(), tmp, tmp + 4);
-}
-
-void put_block(Bytes& out, uint32_t type, const uint8_t* body, size_t size) {
-  const uint32_t len = static_cast<uint32_t>((12 + size + 3) & ~size_t{3});
-  put_u32(out, type);
-  put_u32(out, len);
-  out.insert(out.end(), body, body + size);
-  out.resize(out.size() + (len - 12 - size), 0);
-  put_u32(out, len);
-}
-
 }  // namespace
 
 uint8_t metadata_selector(uint32_t block_type) {
@@ -103,16 +89,16 @@ uint8_t metadata_selector(uint32_t block_type) {
 Bytes metadata_capture(const uint8_t* data, size_t size) {
   Bytes out;
   const uint8_t shb[16] = {0x4D, 0x3C, 0x2B, 0x1A, 1, 0, 2, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-  put_block(out, 0x0A0D0D0A, shb, sizeof shb);
+  test::append_block(out, 0x0A0D0D0A, shb, sizeof shb);
   if (size > 0) {
     constexpr size_t kTypes = sizeof kMetadataBlockTypes / sizeof kMetadataBlockTypes[0];
-    put_block(out, kMetadataBlockTypes[data[0] % kTypes], data + 1, size - 1);
+    test::append_block(out, kMetadataBlockTypes[data[0] % kTypes], data + 1, size - 1);
   }
   // One EV_V2 block: cpu 0, a getpid enter-less exit-free event (PPME_GENERIC_E, no params).
   Bytes ev = {0, 0};
   const uint8_t record[26] = {1, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 26, 0, 0, 0, 0, 0, 0, 0, 0, 0};
   ev.insert(ev.end(), record, record + sizeof record);
-  put_block(out, 0x216, ev.data(), ev.size());
+  test::append_block(out, 0x216, ev.data(), ev.size());
   return out;
 }
 

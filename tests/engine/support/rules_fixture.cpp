@@ -37,6 +37,12 @@ std::string LoadedRules::all_messages() const {
   return s;
 }
 
+std::string rule_yaml(const std::string& name, const std::string& condition, const std::string& extra,
+                      const std::string& priority) {
+  return "- rule: " + name + "\n  desc: d\n  condition: " + condition + "\n  output: o\n  priority: " + priority +
+         "\n" + extra;
+}
+
 LoadedRules load_rules(const std::string& yaml, bool with_plugin_fields) {
   LoadedRules l;
   l.engine = std::make_unique<engine::Engine>(with_plugin_fields ? static_cast<const inspect::FieldRegistry&>(tsv_registry())

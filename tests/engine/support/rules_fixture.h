@@ -24,6 +24,11 @@ struct LoadedRules {
   std::string all_messages() const;
 };
 
+// The YAML of a rule with placeholder desc and output ("d", "o") followed by `extra`, further keys
+// as indented lines ("  enabled: false\n"): most loader tests are about one or two keys.
+std::string rule_yaml(const std::string& name, const std::string& condition, const std::string& extra = "",
+                      const std::string& priority = "INFO");
+
 // Loads `yaml` as "rules.yaml". Falco's unit tests use libsinsp fields only (no plugins).
 LoadedRules load_rules(const std::string& yaml, bool with_plugin_fields = false);
 // Loads two contents in sequence into one engine (the result is the second load's).
