@@ -65,6 +65,19 @@ static __always_inline void emit(struct vigil_fill_state *st, const struct vigil
   output(s, st->off, rec->event_id, n, bpf_get_current_pid_tgid() & 0xffffffff, cpu, cnt);
 }
 
+/* One record of a sendmmsg/recvmmsg: a global function, so the per-message loop below does not
+ * copy the record builder sixteen times. */
+__noinline int vigil_emit_msg(struct vigil_fill_state *st, const struct vigil_event_recipe *rec,
+                              struct vigil_counters *cnt) {
+  if (!st || !rec || !cnt) return 0;
+  cnt->hits++;
+  st->truncated = 0;
+  emit(st, rec, cnt);
+  return 0;
+}
+
+#define VIGIL_MAX_MMSG 16
+
 static __always_inline bool is_self(void) {
   __u32 self = vigil_cfg.self_tgid;
   return self != 0 && (bpf_get_current_pid_tgid() >> 32) == self;
@@ -99,13 +112,22 @@ static __always_inline int on_syscall(struct pt_regs *regs, long id_or_ret, bool
   if (is_exit && (d->flags & VIGIL_SC_EXEC) && id_or_ret == 0) return 0;
   struct vigil_counters *cnt = counters();
   if (!cnt) return 0;
-  cnt->hits++;
   struct vigil_fill_state st = {};
   load_args(&st, regs);
   st.ret = is_exit ? id_or_ret : 0;
   st.task = (__u64)bpf_get_current_task_btf();
   st.nr = nr;
   st.ppm_sc = d->ppm_sc;
+  if (is_exit && (d->flags & VIGIL_SC_MMSG) && id_or_ret > 0) {
+    /* One event per message transferred, like the reference drivers. */
+    for (__u32 k = 0; k < VIGIL_MAX_MMSG; k++) {
+      if (k >= (__u64)id_or_ret) break;
+      st.msg_index = k;
+      vigil_emit_msg(&st, rec, cnt);
+    }
+    return 0;
+  }
+  cnt->hits++;
   emit(&st, rec, cnt);
   return 0;
 }

@@ -4,6 +4,7 @@
 #include "vigil_net.h"
 #include "vigil_record.h"
 #include "vigil_walks.h"
+#include "vigil_fill_extra.h"
 
 static __always_inline __u64 arg(struct vigil_fill_state *st, __u32 a) {
   return st->args[a < 6 ? a : 0];
@@ -83,7 +84,7 @@ __noinline int vigil_fill_param(struct vigil_scratch *s, struct vigil_fill_state
       break;
     }
     case VK_SOCKADDR: put_sockaddr(s, st, i, (const void *)arg(st, a), arg(st, a2)); break;
-    case VK_SOCKTUPLE: put_socktuple(s, st, i, task, fd_of(st, a), a2 & 1); break;
+    case VK_SOCKTUPLE: put_socktuple(s, st, i, task, fd_of(st, a), a2 & 1, 0); break;
     case VK_PIPE_FD0:
     case VK_PIPE_FD1:
     case VK_PIPE_INO: {
@@ -291,7 +292,10 @@ __noinline int vigil_fill_param(struct vigil_scratch *s, struct vigil_fill_state
       set_len(s, i, 9);
       break;
     }
-    default: set_len(s, i, 0); break;
+    default:
+      if (kind > VK_RET_32 && kind < VK_KIND_COUNT) vigil_fill_extra(s, st, i, recipe);
+      else set_len(s, i, 0);
+      break;
   }
   return 0;
 }

@@ -21,7 +21,7 @@ struct vigil_fill_state {
   __u32 truncated;
   __u32 path_n;  /* vigil_put_path: components found (in memory so loop states stay prunable) */
   __u32 cg_n;    /* vigil_put_cgroups: path components, likewise */
-  __u32 pad;
+  __u32 msg_index; /* sendmmsg/recvmmsg: the message this record describes */
   __u32 cg_start;
 };
 

@@ -41,6 +41,10 @@ struct LiveOptions {
   uint32_t poll_timeout_ms = 100;         // next() returns Timeout after this long without events
   bool filter_self = true;                // never capture this process's own syscalls
   bool snapshot_proc = true;              // seed metadata() from /proc once the driver is attached
+  // Kernel BTF the driver's CO-RE relocations are resolved against. Empty: the running kernel's
+  // own (/sys/kernel/btf/vmlinux). A file path serves kernels built without BTF, with a BTF file
+  // generated for that exact kernel (e.g. from BTFHub).
+  std::string kernel_btf_path;
   InterestSet interest;
 };
 
