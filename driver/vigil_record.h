@@ -15,6 +15,7 @@ struct vigil_fill_state {
   __s64 ret;
   __u64 task;  /* struct task_struct * */
   __u64 bprm;  /* struct linux_binprm * on sched_process_exec, else 0 */
+  __u64 tid;   /* the record's thread id */
   __u32 off;   /* next free byte of the record */
   __u32 nr;    /* native syscall number */
   __u32 ppm_sc;
