@@ -53,8 +53,9 @@ TEST_CASE("poll and ppoll report the fds with their returned events, the timeout
   REQUIRE(write(p[1], "x", 1) == 1);
   pollfd fds[2] = {{p[0], POLLIN, 0}, {p[1], POLLOUT, 0}};
   REQUIRE(poll(fds, 2, 5) == 2);
-  REQUIRE(fds[0].revents == (POLLIN | POLLRDNORM));
-  REQUIRE(fds[1].revents == (POLLOUT | POLLWRNORM));
+  // Only the requested events (and errors) come back.
+  REQUIRE(fds[0].revents == POLLIN);
+  REQUIRE(fds[1].revents == POLLOUT);
   timespec ts{1, 500};
   sigset_t mask;
   sigemptyset(&mask);
@@ -75,16 +76,19 @@ TEST_CASE("poll and ppoll report the fds with their returned events, the timeout
   int16_t flags = 0;
   REQUIRE(list.fdlist_entry(0, fd, flags));
   CHECK(fd == p[0]);
-  CHECK(flags == (1 | 128));  // PPM_POLLIN | PPM_POLLRDNORM
+  CHECK(flags == 1);  // PPM_POLLIN
   REQUIRE(list.fdlist_entry(1, fd, flags));
   CHECK(fd == p[1]);
-  CHECK(flags == (4 | 512));  // PPM_POLLOUT | PPM_POLLWRNORM
+  CHECK(flags == 4);  // PPM_POLLOUT
 
   const auto& pp = events[1];
   CHECK(pp.type() == kPpollX);
   CHECK(pp.param("res").as_i64() == 1);
   CHECK(pp.param("fds").fdlist_count() == 1);
-  CHECK(pp.param("timeout").as_u64() == 1000000500ull);
+  // Read when the call returns, like the reference drivers: the kernel has written the time left
+  // back into the timespec by then.
+  CHECK(pp.param("timeout").as_u64() <= 1000000500ull);
+  CHECK(pp.param("timeout").as_u64() >= 900000000ull);
   CHECK(pp.param("sigmask").as_u32() == (1u << (SIGUSR1 - 1)));
 }
 
@@ -94,7 +98,8 @@ TEST_CASE("semget, semop and semctl report keys, operations, commands and values
   REQUIRE(id >= 0);
   REQUIRE(semctl(id, 1, SETVAL, 7) == 0);
   sembuf ops[2] = {{0, 1, SEM_UNDO}, {1, -2, IPC_NOWAIT}};
-  REQUIRE(semop(id, ops, 2) == 0);
+  // glibc's semop() is semtimedop(2) underneath; the semop event belongs to semop(2).
+  REQUIRE(syscall(SYS_semop, id, ops, 2) == 0);
   REQUIRE(semctl(id, 0, IPC_RMID) == 0);
   emit_marker();
   auto events = my_events(*src, {kSemgetX, kSemopX, kSemctlX});
