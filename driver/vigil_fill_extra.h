@@ -316,6 +316,13 @@ __noinline int vigil_fill_extra(struct vigil_scratch *s, struct vigil_fill_state
       break;
     }
     case VK_ZERO_8: put_u8(s, st, i, 0); break;
+    case VK_ZERO_32: put_u32(s, st, i, 0); break;
+    case VK_FD_PATH: {
+      struct file *f = vigil_fd_file(task, st->ret);
+      if (f) vigil_put_path(s, st, i, (__u64)&f->f_path);
+      else set_len(s, i, 0);
+      break;
+    }
     default: set_len(s, i, 0); break;
   }
   return 0;

@@ -141,7 +141,9 @@ enum vigil_param_kind {
                        * peer */
   VK_PRCTL_STR,       /* prctl: argument 1 as a string for PR_SET_NAME/PR_GET_NAME */
   VK_PRCTL_INT,       /* prctl: argument 1 as s64 (the int it points to for GET_CHILD_SUBREAPER) */
-  VK_ZERO_8,          /* a u8 0 (signalfd has no flags argument) */
+  VK_ZERO_8,          /* a u8 0 (signalfd, inotify_init: the syscall has no flags argument) */
+  VK_ZERO_32,         /* a u32 0 (eventfd, likewise) */
+  VK_FD_PATH,         /* absolute path of the file behind the returned fd (open_by_handle_at) */
   VK_KIND_COUNT
 };
 

@@ -123,13 +123,13 @@ const Recipe kRecipes[] = {
     {"init_module", {}, {kRet, DataLen(0, 1), U64(1), Str(2)}},
     {"finit_module", {}, {kRet, Fd(0), Str(1), U32(2)}},  // MODULE_INIT_* equal PPM values
     {"bpf", {}, {kRet, U32(0)}},  // BPF commands equal PPM values
-    {"eventfd", {}, {kRet, U64(0), kEmpty}},  // the flags of eventfd(2) are always 0
+    {"eventfd", {}, {kRet, U64(0), {VK_ZERO_32}}},  // eventfd(2) has no flags argument
     {"eventfd2", {}, {kRet, {VK_NB_CLOEXEC16, 1}, U64(0)}},
     // signalfd(2) has no flags argument (its third is the mask size).
     {"signalfd", {}, {kRet, Fd(0), {VK_SIGSET_USER, 1}, {VK_ZERO_8}}},
     {"signalfd4", {}, {kRet, {VK_NB_CLOEXEC16, 3}, Fd(0), {VK_SIGSET_USER, 1}}},
     {"timerfd_create", {}, {kRet, U8(0), U8(1)}},
-    {"inotify_init", {}, {kRet, kEmpty}},
+    {"inotify_init", {}, {kRet, {VK_ZERO_8}}},
     {"inotify_init1", {}, {kRet, {VK_NB_CLOEXEC16, 0}}},
     {"epoll_create", {}, {kRet, U32(0)}},
     {"epoll_create1", {}, {kRet, {VK_EPOLL1_FLAGS, 0}}},
@@ -141,7 +141,7 @@ const Recipe kRecipes[] = {
     {"prctl", {}, {kRet, U32(0), {VK_PRCTL_STR}, {VK_PRCTL_INT}}},  // PR_* equal PPM values
     {"capset", {}, {kRet, {VK_TASK_CAP_INH}, {VK_TASK_CAP_PRM}, {VK_TASK_CAP_EFF}}},
     {"close_range", {}, {kRet, U32(0), U32(1), U32(2)}},  // CLOSE_RANGE_* equal PPM values
-    {"open_by_handle_at", {}, {kRet, Fd(0), OpenFlags(2), kEmpty, DevOfRet, InoOfRet}},
+    {"open_by_handle_at", {}, {kRet, Fd(0), OpenFlags(2), {VK_FD_PATH}, DevOfRet, InoOfRet}},
     {"getcwd", {}, {kRet, Str(0)}},
     {"lseek", {}, {kRet, Fd(0), U64(1), U8(2)}},  // SEEK_* equal PPM values
     {"ioctl", {}, {kRet, Fd(0), U64(1), U64(2)}},

@@ -218,7 +218,7 @@ TEST_CASE("sendmmsg and recvmmsg emit one event per message with its own length 
   CHECK(failed.param("tuple").empty());
 }
 
-TEST_CASE("accept reports the listener's backlog length, maximum and fill percentage") {
+TEST_CASE("accept and accept4 report the listener's backlog length, maximum and fill percentage") {
   auto src = open_live(test_options({"accept", "accept4"}));
   const int64_t tid = current_tid();
   int srv = socket(AF_INET, SOCK_STREAM, 0);
@@ -238,16 +238,28 @@ TEST_CASE("accept reports the listener's backlog length, maximum and fill percen
   }
   int conn = accept(srv, nullptr, nullptr);
   REQUIRE(conn >= 0);
+  int conn4 = accept4(srv, nullptr, nullptr, SOCK_CLOEXEC);
+  REQUIRE(conn4 >= 0);
   close(conn);
+  close(conn4);
   for (int c : clients) close(c);
   close(srv);
   emit_marker();
-  auto events = collect_until_marker(*src, [&](const EventView& e) { return e.tid() == tid && e.type() == kAcceptX; });
-  REQUIRE(events.size() == 1);
+  constexpr uint16_t kAccept4X = 389;
+  auto events = collect_until_marker(*src, [&](const EventView& e) {
+    return e.tid() == tid && (e.type() == kAcceptX || e.type() == kAccept4X);
+  });
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].type() == kAcceptX);
   CHECK(events[0].param("fd").as_i64() == conn);
   CHECK(events[0].param("queuelen").as_u32() == 2);
   CHECK(events[0].param("queuemax").as_u32() == 10);
   CHECK(events[0].param("queuepct").as_u8() == 20);
+  CHECK(events[1].type() == kAccept4X);
+  CHECK(events[1].param("fd").as_i64() == conn4);
+  CHECK(events[1].param("queuelen").as_u32() == 1);
+  CHECK(events[1].param("queuemax").as_u32() == 10);
+  CHECK(events[1].param("queuepct").as_u8() == 10);
 }
 
 TEST_CASE("socketpair reports both fds and the kernel addresses of the two connected sockets") {
