@@ -12,6 +12,7 @@
 #define VIGIL_MAX_SOCKOPT_BYTES 256
 #define VIGIL_MSGHDR_SIZE 56  /* struct user_msghdr */
 #define VIGIL_MMSGHDR_SIZE 64 /* struct mmsghdr: the msghdr, msg_len, padding */
+#define VIGIL_OVERLAYFS_MAGIC 0x794c7630
 
 static __always_inline __u64 vx_arg(struct vigil_fill_state *st, __u32 a) { return st->args[a < 6 ? a : 0]; }
 
@@ -317,6 +318,12 @@ __noinline int vigil_fill_extra(struct vigil_scratch *s, struct vigil_fill_state
     }
     case VK_ZERO_8: put_u8(s, st, i, 0); break;
     case VK_ZERO_32: put_u32(s, st, i, 0); break;
+    case VK_CREAT_LAYER: {
+      struct file *f = vigil_fd_file(task, st->ret);
+      if (f && BPF_CORE_READ(f, f_inode, i_sb, s_magic) == VIGIL_OVERLAYFS_MAGIC) set_len(s, i, 0);
+      else put_u16(s, st, i, 0);
+      break;
+    }
     case VK_FD_PATH: {
       struct file *f = vigil_fd_file(task, st->ret);
       if (f) vigil_put_path(s, st, i, (__u64)&f->f_path);

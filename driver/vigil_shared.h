@@ -144,6 +144,7 @@ enum vigil_param_kind {
   VK_ZERO_8,          /* a u8 0 (signalfd, inotify_init: the syscall has no flags argument) */
   VK_ZERO_32,         /* a u32 0 (eventfd, likewise) */
   VK_FD_PATH,         /* absolute path of the file behind the returned fd (open_by_handle_at) */
+  VK_CREAT_LAYER,     /* creat_flags: 0 off overlayfs; empty on overlayfs (the layer is not read) */
   VK_KIND_COUNT
 };
 

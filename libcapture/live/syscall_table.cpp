@@ -17,7 +17,6 @@ struct P {
   uint8_t arg2 = 0;
 };
 constexpr P kRet{VK_RET};
-constexpr P kEmpty{VK_EMPTY};
 constexpr P Fd(uint8_t a) { return {VK_ARG_FD, a}; }
 constexpr P U64(uint8_t a) { return {VK_ARG_64, a}; }
 constexpr P U32(uint8_t a) { return {VK_ARG_32, a}; }
@@ -70,7 +69,7 @@ const Recipe kRecipes[] = {
      {kRet, Fd(0), Str(1), OpenFlags(2), OpenMode(3, 2), DevOfRet, InoOfRet}},
     {"openat2", {Fd(0), Str(1), {VK_HOW_FLAGS, 2}, {VK_HOW_MODE, 2}, {VK_HOW_RESOLVE, 2}},
      {kRet, Fd(0), Str(1), {VK_HOW_FLAGS, 2}, {VK_HOW_MODE, 2}, {VK_HOW_RESOLVE, 2}, DevOfRet, InoOfRet}},
-    {"creat", {Str(0), U32(1)}, {kRet, Str(0), U32(1), DevOfRet, InoOfRet, kEmpty}},
+    {"creat", {Str(0), U32(1)}, {kRet, Str(0), U32(1), DevOfRet, InoOfRet, {VK_CREAT_LAYER}}},
     {"close", {}, {kRet, Fd(0)}},
     {"read", {}, {kRet, DataRet(1), Fd(0), U32(2)}},
     {"write", {}, {kRet, DataLen(1, 2), Fd(0), U32(2)}},

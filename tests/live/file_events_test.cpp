@@ -223,3 +223,32 @@ TEST_CASE("eventfd and inotify_init, which take no flags, report flags 0") {
   CHECK(events[1].param("flags").size() == 1);
   CHECK(events[1].param("flags").as_u8() == 0);
 }
+
+TEST_CASE("creat reports its enter path and mode, and the new file's device, inode and layer flags") {
+  auto src = open_live(test_options({"creat"}));
+  const int64_t tid = current_tid();
+  const std::string path = temp_dir() + "/created.txt";
+  const int fd = static_cast<int>(syscall(SYS_creat, path.c_str(), 0600));
+  REQUIRE(fd >= 0);
+  struct stat st {};
+  REQUIRE(fstat(fd, &st) == 0);
+  close(fd);
+  emit_marker();
+  constexpr uint16_t kCreatE = 58, kCreatX = 59;
+  auto events = collect_until_marker(*src, [&](const EventView& e) {
+    return e.tid() == tid && (e.type() == kCreatE || e.type() == kCreatX);
+  });
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].type() == kCreatE);
+  CHECK(events[0].param("name").as_string() == path);
+  CHECK(events[0].param("mode").as_u32() == 0600);
+  const auto& x = events[1];
+  CHECK(x.type() == kCreatX);
+  CHECK(x.param("fd").as_i64() == fd);
+  CHECK(x.param("name").as_string() == path);
+  CHECK(x.param("mode").as_u32() == 0600);
+  CHECK(x.param("ino").as_u64() == st.st_ino);
+  // Not on overlayfs: neither layer flag.
+  CHECK(x.param("creat_flags").size() == 2);
+  CHECK(x.param("creat_flags").as_u16() == 0);
+}
