@@ -84,7 +84,11 @@ __noinline int vigil_fill_param(struct vigil_scratch *s, struct vigil_fill_state
       break;
     }
     case VK_SOCKADDR: put_sockaddr(s, st, i, (const void *)arg(st, a), arg(st, a2)); break;
-    case VK_SOCKTUPLE: put_socktuple(s, st, i, task, fd_of(st, a), a2 & 1, 0); break;
+    case VK_SOCKTUPLE: {
+      __u32 ua = a2 >> 1; /* 1 + the argument holding a user sockaddr, 0 if none */
+      put_socktuple(s, st, i, task, fd_of(st, a), a2 & 1, ua ? arg(st, ua - 1) : 0);
+      break;
+    }
     case VK_PIPE_FD0:
     case VK_PIPE_FD1:
     case VK_PIPE_INO: {

@@ -45,7 +45,9 @@ enum vigil_param_kind {
   VK_FD_DEV,         /* u32 encoded device of the file behind fd (`arg` == 0xff: the return value) */
   VK_FD_INO,         /* u64 inode of the file behind fd (same fd selection) */
   VK_SOCKADDR,       /* user sockaddr at `arg`, length argument `arg2`, as PT_SOCKADDR */
-  VK_SOCKTUPLE,      /* PT_SOCKTUPLE of the socket behind fd (`arg`, 0xff: return value) */
+  VK_SOCKTUPLE,      /* PT_SOCKTUPLE of the socket behind fd (`arg`, 0xff: return value); `arg2`
+                       * bit 0: peer first (received), bits 1..: 1 + the argument holding a user
+                       * sockaddr that names the peer of an unconnected socket */
   VK_PIPE_FD0,       /* int fds[2] at argument `arg`: first / second, as s64 */
   VK_PIPE_FD1,
   VK_PIPE_INO,       /* u64 inode of the pipe behind fds[0] */

@@ -29,6 +29,12 @@ constexpr P DevOfRet{VK_FD_DEV, VIGIL_FD_FROM_RET};
 constexpr P InoOfRet{VK_FD_INO, VIGIL_FD_FROM_RET};
 constexpr P SockAddr(uint8_t a, uint8_t len) { return {VK_SOCKADDR, a, len}; }
 constexpr P TupleOfFd(uint8_t a) { return {VK_SOCKTUPLE, a, 0}; }
+// Tuple of fd argument `a`; the peer from user sockaddr argument `addr` when not connected; the
+// peer first for received data, like the reference drivers.
+constexpr P TupleSent(uint8_t a, uint8_t addr) { return {VK_SOCKTUPLE, a, static_cast<uint8_t>((addr + 1) << 1)}; }
+constexpr P TupleReceived(uint8_t a, uint8_t addr) {
+  return {VK_SOCKTUPLE, a, static_cast<uint8_t>((addr + 1) << 1 | 1)};
+}
 constexpr P TupleOfRetPeerFirst{VK_SOCKTUPLE, VIGIL_FD_FROM_RET, 1};
 constexpr P DataRet(uint8_t a) { return {VK_DATA_RET, a}; }
 constexpr P DataLen(uint8_t a, uint8_t len) { return {VK_DATA_ARGLEN, a, len}; }
@@ -214,8 +220,8 @@ const Recipe kRecipes[] = {
     {"getsockopt", {}, {kRet, Fd(0), {VK_SOCKOPT_LEVEL, 1}, {VK_SOCKOPT_NAME}, {VK_SOCKOPT_VAL, 0, 1},
                         {VK_USER_U32, 4, 0}}},
     {"shutdown", {}, {kRet, Fd(0), U8(1)}},
-    {"sendto", {}, {kRet, DataLen(1, 2), Fd(0), U32(2), TupleOfFd(0)}},
-    {"recvfrom", {}, {kRet, DataRet(1), TupleOfFd(0), Fd(0), U32(2)}},
+    {"sendto", {}, {kRet, DataLen(1, 2), Fd(0), U32(2), TupleSent(0, 4)}},
+    {"recvfrom", {}, {kRet, DataRet(1), TupleReceived(0, 4), Fd(0), U32(2)}},
     {"sendmsg", {}, {kRet, Msg(VIGIL_MSG_DATA), Fd(0), Msg(VIGIL_MSG_IOVSIZE), Msg(VIGIL_MSG_TUPLE)}},
     {"socketpair", {}, {kRet, {VK_PIPE_FD0, 3}, {VK_PIPE_FD1, 3}, {VK_SOCKPAIR_PTR, 3, 0}, {VK_SOCKPAIR_PTR, 3, 1},
                         U32(0), U32(1), U32(2)}},

@@ -290,3 +290,34 @@ TEST_CASE("socketpair reports both fds and the kernel addresses of the two conne
   CHECK(t.unix_src == peer);
   CHECK(t.unix_dst == source);
 }
+
+TEST_CASE("sendto and recvfrom on unconnected UDP sockets take the peer from the address arguments") {
+  auto src = open_live(test_options({"sendto", "recvfrom"}));
+  const int64_t tid = current_tid();
+  sockaddr_in raddr{}, saddr{};
+  int rx = bound_udp(raddr);
+  int tx = bound_udp(saddr);
+  REQUIRE(sendto(tx, "ping", 4, 0, reinterpret_cast<sockaddr*>(&raddr), sizeof raddr) == 4);
+  char buf[16];
+  sockaddr_in from{};
+  socklen_t flen = sizeof from;
+  REQUIRE(recvfrom(rx, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &flen) == 4);
+  close(rx);
+  close(tx);
+  emit_marker();
+  constexpr uint16_t kSendtoX = 31, kRecvfromX = 35;
+  auto events = collect_until_marker(*src, [&](const EventView& e) {
+    return e.tid() == tid && (e.type() == kSendtoX || e.type() == kRecvfromX);
+  });
+  REQUIRE(events.size() == 2);
+  auto st = events[0].param("tuple").as_socktuple();
+  REQUIRE(st.family == capture::kAfInet);
+  CHECK(st.src_port == ntohs(saddr.sin_port));  // sent: this socket first
+  CHECK(st.dst_port == ntohs(raddr.sin_port));
+  CHECK(text(events[0].param("data")) == "ping");
+  auto rt = events[1].param("tuple").as_socktuple();
+  REQUIRE(rt.family == capture::kAfInet);
+  CHECK(rt.src_port == ntohs(saddr.sin_port));  // received: the peer first
+  CHECK(rt.dst_port == ntohs(raddr.sin_port));
+  CHECK(text(events[1].param("data")) == "ping");
+}
