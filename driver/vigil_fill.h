@@ -71,16 +71,25 @@ __noinline int vigil_fill_param(struct vigil_scratch *s, struct vigil_fill_state
     case VK_CREAT_FLAGS: put_u32(s, st, i, PPM_O_CREAT | PPM_O_WRONLY | PPM_O_TRUNC); break;
     case VK_FD_DEV:
     case VK_FD_INO: {
-      struct file *f = vigil_fd_file(task, fd_of(st, a));
+      __s64 fd = fd_of(st, a);
+      /* The open family reports dev then ino of the same file: one fd table walk for both. */
+      if (kind == VK_FD_INO && st->ino_fd == fd + 1) {
+        put_u64(s, st, i, st->ino);
+        break;
+      }
+      struct file *f = vigil_fd_file(task, fd);
       if (!f) {
         if (kind == VK_FD_DEV) put_u32(s, st, i, 0); else put_u64(s, st, i, 0);
         break;
       }
       struct inode *ino = BPF_CORE_READ(f, f_inode);
-      if (kind == VK_FD_DEV)
+      if (kind == VK_FD_DEV) {
         put_u32(s, st, i, vigil_encode_dev(BPF_CORE_READ(ino, i_sb, s_dev)));
-      else
+        st->ino = BPF_CORE_READ(ino, i_ino);
+        st->ino_fd = fd + 1;
+      } else {
         put_u64(s, st, i, BPF_CORE_READ(ino, i_ino));
+      }
       break;
     }
     case VK_SOCKADDR: put_sockaddr(s, st, i, (const void *)arg(st, a), arg(st, a2)); break;
