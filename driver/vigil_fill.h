@@ -4,6 +4,7 @@
 #include "vigil_net.h"
 #include "vigil_record.h"
 #include "vigil_walks.h"
+#include "vigil_fill_extra.h"
 
 static __always_inline __u64 arg(struct vigil_fill_state *st, __u32 a) {
   return st->args[a < 6 ? a : 0];
@@ -70,20 +71,33 @@ __noinline int vigil_fill_param(struct vigil_scratch *s, struct vigil_fill_state
     case VK_CREAT_FLAGS: put_u32(s, st, i, PPM_O_CREAT | PPM_O_WRONLY | PPM_O_TRUNC); break;
     case VK_FD_DEV:
     case VK_FD_INO: {
-      struct file *f = vigil_fd_file(task, fd_of(st, a));
+      __s64 fd = fd_of(st, a);
+      /* The open family reports dev then ino of the same file: one fd table walk for both. */
+      if (kind == VK_FD_INO && st->ino_fd == fd + 1) {
+        put_u64(s, st, i, st->ino);
+        break;
+      }
+      struct file *f = vigil_fd_file(task, fd);
       if (!f) {
         if (kind == VK_FD_DEV) put_u32(s, st, i, 0); else put_u64(s, st, i, 0);
         break;
       }
       struct inode *ino = BPF_CORE_READ(f, f_inode);
-      if (kind == VK_FD_DEV)
+      if (kind == VK_FD_DEV) {
         put_u32(s, st, i, vigil_encode_dev(BPF_CORE_READ(ino, i_sb, s_dev)));
-      else
+        st->ino = BPF_CORE_READ(ino, i_ino);
+        st->ino_fd = fd + 1;
+      } else {
         put_u64(s, st, i, BPF_CORE_READ(ino, i_ino));
+      }
       break;
     }
     case VK_SOCKADDR: put_sockaddr(s, st, i, (const void *)arg(st, a), arg(st, a2)); break;
-    case VK_SOCKTUPLE: put_socktuple(s, st, i, task, fd_of(st, a), a2 & 1); break;
+    case VK_SOCKTUPLE: {
+      __u32 ua = a2 >> 1; /* 1 + the argument holding a user sockaddr, 0 if none */
+      put_socktuple(s, st, i, task, fd_of(st, a), a2 & 1, ua ? arg(st, ua - 1) : 0);
+      break;
+    }
     case VK_PIPE_FD0:
     case VK_PIPE_FD1:
     case VK_PIPE_INO: {
@@ -291,7 +305,10 @@ __noinline int vigil_fill_param(struct vigil_scratch *s, struct vigil_fill_state
       set_len(s, i, 9);
       break;
     }
-    default: set_len(s, i, 0); break;
+    default:
+      if (kind > VK_RET_32 && kind < VK_KIND_COUNT) vigil_fill_extra(s, st, i, recipe);
+      else set_len(s, i, 0);
+      break;
   }
   return 0;
 }

@@ -48,9 +48,11 @@ static __always_inline void put_sockaddr(struct vigil_scratch *s, struct vigil_f
   set_len(s, i, len);
 }
 
-/* PT_SOCKTUPLE of the socket behind fd. `peer_first`: accept's orientation (src = remote). */
+/* PT_SOCKTUPLE of the socket behind fd. `peer_first`: accept's orientation (src = remote).
+ * `uaddr`: a user sockaddr (sendmsg's msg_name) that names the remote end of a socket that is not
+ * connected (UDP), whose kernel state has no remote address; 0 when there is none. */
 static __always_inline void put_socktuple(struct vigil_scratch *s, struct vigil_fill_state *st, __u32 i,
-                                          struct task_struct *task, __s64 fd, bool peer_first) {
+                                          struct task_struct *task, __s64 fd, bool peer_first, __u64 uaddr) {
   struct file *f = vigil_fd_file(task, fd);
   if (!f || !fits(st, 160)) {
     set_len(s, i, 0);
@@ -75,6 +77,13 @@ static __always_inline void put_socktuple(struct vigil_scratch *s, struct vigil_
     __u32 raddr = BPF_CORE_READ(sk, __sk_common.skc_daddr);
     __u16 lport = BPF_CORE_READ(sk, __sk_common.skc_num);
     __u16 rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+    if (rport == 0 && uaddr) {
+      __u8 sin[8] = {}; /* family, port, address */
+      if (bpf_probe_read_user(sin, sizeof(sin), (const void *)uaddr) == 0 && *(__u16 *)sin == L_AF_INET) {
+        rport = bpf_ntohs(*(__u16 *)(sin + 2));
+        __builtin_memcpy(&raddr, sin + 4, 4);
+      }
+    }
     dst[0] = L_AF_INET;
     if (peer_first) {
       __builtin_memcpy(dst + 1, &raddr, 4);
@@ -93,6 +102,13 @@ static __always_inline void put_socktuple(struct vigil_scratch *s, struct vigil_
     struct in6_addr ra = BPF_CORE_READ(sk, __sk_common.skc_v6_daddr);
     __u16 lport = BPF_CORE_READ(sk, __sk_common.skc_num);
     __u16 rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+    if (rport == 0 && uaddr) {
+      __u8 sin6[24] = {}; /* family, port, flowinfo, address */
+      if (bpf_probe_read_user(sin6, sizeof(sin6), (const void *)uaddr) == 0 && *(__u16 *)sin6 == L_AF_INET6) {
+        rport = bpf_ntohs(*(__u16 *)(sin6 + 2));
+        __builtin_memcpy(&ra, sin6 + 8, 16);
+      }
+    }
     dst[0] = L_AF_INET6;
     if (peer_first) {
       __builtin_memcpy(dst + 1, &ra, 16);

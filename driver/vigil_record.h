@@ -15,13 +15,16 @@ struct vigil_fill_state {
   __s64 ret;
   __u64 task;  /* struct task_struct * */
   __u64 bprm;  /* struct linux_binprm * on sched_process_exec, else 0 */
+  __u64 tid;   /* the record's thread id */
+  __u64 ino;   /* VK_FD_DEV leaves the inode of the same file here for VK_FD_INO (ino_fd + 1) */
+  __s64 ino_fd;
   __u32 off;   /* next free byte of the record */
   __u32 nr;    /* native syscall number */
   __u32 ppm_sc;
   __u32 truncated;
   __u32 path_n;  /* vigil_put_path: components found (in memory so loop states stay prunable) */
   __u32 cg_n;    /* vigil_put_cgroups: path components, likewise */
-  __u32 pad;
+  __u32 msg_index; /* sendmmsg/recvmmsg: the message this record describes */
   __u32 cg_start;
 };
 

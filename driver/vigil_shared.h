@@ -45,7 +45,9 @@ enum vigil_param_kind {
   VK_FD_DEV,         /* u32 encoded device of the file behind fd (`arg` == 0xff: the return value) */
   VK_FD_INO,         /* u64 inode of the file behind fd (same fd selection) */
   VK_SOCKADDR,       /* user sockaddr at `arg`, length argument `arg2`, as PT_SOCKADDR */
-  VK_SOCKTUPLE,      /* PT_SOCKTUPLE of the socket behind fd (`arg`, 0xff: return value) */
+  VK_SOCKTUPLE,      /* PT_SOCKTUPLE of the socket behind fd (`arg`, 0xff: return value); `arg2`
+                       * bit 0: peer first (received), bits 1..: 1 + the argument holding a user
+                       * sockaddr that names the peer of an unconnected socket */
   VK_PIPE_FD0,       /* int fds[2] at argument `arg`: first / second, as s64 */
   VK_PIPE_FD1,
   VK_PIPE_INO,       /* u64 inode of the pipe behind fds[0] */
@@ -117,10 +119,50 @@ enum vigil_param_kind {
   VK_IOVEC_DATA,      /* first bytes of the iovec array `arg` (`arg2` entries), up to snaplen */
   VK_IOVEC_DATA_RET,  /* same, but no more than the return value (readv) */
   VK_RET_32,          /* the return value as 4 bytes (getuid family: PT_UID/PT_GID) */
+  /* Kinds below are filled by vigil_fill_extra (driver/vigil_fill_extra.h). */
+  VK_FDLIST,          /* struct pollfd array `arg` with `arg2` entries: fds and returned events */
+  VK_SIGSET_USER,     /* first word of the user sigset at argument `arg` (0 if none) */
+  VK_TIMESPEC_OR_0,   /* like VK_TIMESPEC, but 0 when there is no timespec */
+  VK_SOCKOPT_LEVEL,   /* level argument `arg` as PPM_SOCKOPT_LEVEL_* */
+  VK_SOCKOPT_NAME,    /* option name (level argument 1, name argument 2) as PPM_SOCKOPT_SO_* */
+  VK_SOCKOPT_VAL,     /* the option value (argument 3) as PT_DYN; `arg2` 1: getsockopt (the length
+                       * is read from the user pointer in argument 4), 0: setsockopt */
+  VK_SEMGET_FLAGS,    /* IPC_CREAT/IPC_EXCL of argument `arg` */
+  VK_SEMOP_FIELD,     /* field `arg2` (num, op, flg of sops[0], then of sops[1]) of the sembuf array
+                       * in argument `arg`, when the call succeeded */
+  VK_SEMCTL_CMD,      /* semctl command argument `arg` as PPM bits */
+  VK_SEMCTL_VAL,      /* argument 3 when the command (argument 2) is SETVAL, else 0 */
+  VK_QUOTACTL,        /* quotactl field `arg2`: 0 quotafilepath, 1..7 dqblk, 8..10 dqinfo,
+                       * 11 quota_fmt_out, 12 cmd, 13 type, 14 id, 15 quota_fmt */
+  VK_FSCONFIG,        /* fsconfig value: `arg2` 0 as bytes (SET_BINARY), 1 as a string */
+  VK_MSG,             /* struct (m)msghdr at argument `arg`: field and direction in `arg2`
+                       * (VIGIL_MSG_*) */
+  VK_RET_SIZE,        /* the return value as u32, 0 when negative */
+  VK_ACCEPT_QUEUE,    /* backlog of the listening socket (argument 0): `arg2` 0 pct, 1 len, 2 max */
+  VK_SOCKPAIR_PTR,    /* socketpair fds at argument `arg`: `arg2` 0 the first socket's sock, 1 its
+                       * peer */
+  VK_PRCTL_STR,       /* prctl: argument 1 as a string for PR_SET_NAME/PR_GET_NAME */
+  VK_PRCTL_INT,       /* prctl: argument 1 as s64 (the int it points to for GET_CHILD_SUBREAPER) */
+  VK_ZERO_8,          /* a u8 0 (signalfd, inotify_init: the syscall has no flags argument) */
+  VK_ZERO_32,         /* a u32 0 (eventfd, likewise) */
+  VK_FD_PATH,         /* absolute path of the file behind the returned fd (open_by_handle_at) */
+  VK_CREAT_LAYER,     /* creat_flags: 0 off overlayfs; empty on overlayfs (the layer is not read) */
   VK_KIND_COUNT
 };
 
 #define VIGIL_FD_FROM_RET 0xff
+
+/* VK_MSG selectors: the field (low nibble) and flags. */
+enum vigil_msg_field {
+  VIGIL_MSG_DATA = 0,     /* iovec data: up to snaplen, no more than the bytes transferred */
+  VIGIL_MSG_IOVSIZE = 1,  /* total iovec length (u32) */
+  VIGIL_MSG_CONTROL = 2,  /* msg_control bytes */
+  VIGIL_MSG_TUPLE = 3,    /* socket tuple of fd argument 0, msg_name when not connected */
+  VIGIL_MSG_LEN = 4,      /* mmsghdr msg_len (u32) */
+  VIGIL_MSG_RES = 5,      /* mmsghdr msg_len as the event's s64 result */
+  VIGIL_MSG_MMSG = 0x10,  /* argument is an mmsghdr array: message st->msg_index */
+  VIGIL_MSG_IN = 0x20,    /* received data: the tuple is peer first, data needs ret >= 0 */
+};
 
 struct vigil_param_recipe {
   __u8 kind;
@@ -149,6 +191,7 @@ struct vigil_syscall_desc {
 
 enum vigil_syscall_flags {
   VIGIL_SC_EXEC = 1,  /* execve/execveat: a successful call is emitted by sched_process_exec */
+  VIGIL_SC_MMSG = 2,  /* sendmmsg/recvmmsg: one exit event per message transferred (up to 16) */
 };
 
 /* Interest values (the in-kernel filter), indexed by native syscall number. */

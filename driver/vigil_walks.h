@@ -160,11 +160,13 @@ static __always_inline void put_mm_strings(struct vigil_scratch *s, struct vigil
 
 #define VIGIL_MAX_IOVEC 16
 
-/* readv/writev family: the total size, or the data of the first buffers up to snaplen. */
+/* readv/writev family: the total size, or the data of the first buffers up to snaplen.
+ * i_kind = parameter | kind << 8 | budget << 16; the budget (bytes of data) counts only for
+ * kind VK_MSG, whose caller knows how much the call transferred. */
 __noinline int vigil_put_iovec(struct vigil_scratch *s, struct vigil_fill_state *st, __u32 i_kind, __u64 iov_ptr,
                                __u64 iovcnt) {
   if (!s || !st) return 0;
-  __u32 i = i_kind & (VIGIL_MAX_PARAMS - 1), kind = i_kind >> 8;
+  __u32 i = i_kind & (VIGIL_MAX_PARAMS - 1), kind = (i_kind >> 8) & 0xff;
   struct iovec iov[VIGIL_MAX_IOVEC] = {};
   if (iovcnt > VIGIL_MAX_IOVEC) iovcnt = VIGIL_MAX_IOVEC;
   if (bpf_probe_read_user(iov, sizeof(iov), (const void *)iov_ptr) != 0 &&
@@ -181,6 +183,7 @@ __noinline int vigil_put_iovec(struct vigil_scratch *s, struct vigil_fill_state 
   }
   __u64 budget = vigil_cfg.snaplen;
   if (kind == VK_IOVEC_DATA_RET) budget = st->ret > 0 ? ((__u64)st->ret < budget ? (__u64)st->ret : budget) : 0;
+  if (kind == VK_MSG) budget = i_kind >> 16;
   if (budget > 256) budget = 256;
   if (!fits(st, 512)) {
     set_len(s, i, 0);

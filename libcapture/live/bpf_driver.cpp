@@ -55,6 +55,13 @@ Error err(std::string message) { return Error{std::move(message)}; }
 
 std::string errno_text(int e) { return std::strerror(e < 0 ? -e : e); }
 
+// libbpf's own error codes (-4000 and below: bad ELF, bad BTF, ...) besides errno values.
+std::string libbpf_error_text(int e) {
+  char buf[256];
+  if (libbpf_strerror(e, buf, sizeof buf) != 0) return errno_text(e);
+  return buf;
+}
+
 // CAP_BPF and CAP_PERFMON exist since 5.8; CAP_SYS_ADMIN stands in for both.
 Status check_capabilities() {
   __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
@@ -72,10 +79,13 @@ Status check_capabilities() {
 
 }  // namespace
 
-Result<std::unique_ptr<BpfDriver>> BpfDriver::load(const LiveOptions& options) {
-  if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+Result<std::unique_ptr<BpfDriver>> BpfDriver::load(const LiveOptions& options, const DriverLoadFaults& faults) {
+  const std::string& btf = options.kernel_btf_path;
+  if (btf.empty() && access("/sys/kernel/btf/vmlinux", R_OK) != 0)
     return err("the kernel exposes no BTF (/sys/kernel/btf/vmlinux is missing; CONFIG_DEBUG_INFO_BTF=y is "
-               "required for the CO-RE driver)");
+               "required for the CO-RE driver, or pass a BTF file for this kernel as kernel_btf_path)");
+  if (!btf.empty() && access(btf.c_str(), R_OK) != 0)
+    return err("cannot read the kernel BTF file " + btf + ": " + errno_text(errno));
   if (Status s = check_capabilities(); !s) return s.error();
   const uint32_t rb = options.ring_buffer_bytes;
   const long page = sysconf(_SC_PAGESIZE);
@@ -92,8 +102,12 @@ Result<std::unique_ptr<BpfDriver>> BpfDriver::load(const LiveOptions& options) {
   std::string log;
   LogScope scope(&log);
   std::unique_ptr<BpfDriver> d(new BpfDriver());
-  d->skel_ = vigil_bpf__open();
+  LIBBPF_OPTS(bpf_object_open_opts, open_opts);
+  if (!btf.empty()) open_opts.btf_custom_path = btf.c_str();
+  d->skel_ = vigil_bpf__open_opts(&open_opts);
   if (!d->skel_) return err("cannot open the embedded BPF object: " + errno_text(errno) + "\n" + tail(log, 2000));
+  // sched_process_exit has one argument; sys_exit's program reads two, which the verifier refuses.
+  if (faults.reject_in_verifier) bpf_program__set_attach_target(d->skel_->progs.vigil_sys_exit, 0, "sched_process_exit");
 
   const int ncpus = libbpf_num_possible_cpus();
   if (ncpus <= 0) return err("cannot count the possible CPUs: " + errno_text(ncpus));
@@ -114,7 +128,9 @@ Result<std::unique_ptr<BpfDriver>> BpfDriver::load(const LiveOptions& options) {
   bpf_map__set_max_entries(d->skel_->maps.vigil_scratch_map, ncpus);
 
   if (int e = vigil_bpf__load(d->skel_); e != 0) {
-    std::string m = "the kernel rejected the BPF driver: " + errno_text(e);
+    // libbpf logs which program failed and, for a verifier rejection, the verifier's own log.
+    std::string m = "the kernel rejected the BPF driver: " + libbpf_error_text(e);
+    if (!btf.empty()) m += " (CO-RE relocations resolved against " + btf + ")";
     if ((e == -EPERM || e == EPERM) && !memlock_raised)
       m += " (RLIMIT_MEMLOCK is too low and cannot be raised without CAP_SYS_RESOURCE)";
     return err(m + "\n" + tail(log, 4000));

@@ -18,11 +18,18 @@ struct bpf_link;
 
 namespace vigil::capture::live {
 
+// Faults a test can inject into BpfDriver::load to exercise its error paths.
+struct DriverLoadFaults {
+  // Points the sys_exit program at a tracepoint with fewer arguments than it reads: the
+  // verifier rejects it the way it rejects a program on a kernel it does not fit.
+  bool reject_in_verifier = false;
+};
+
 class BpfDriver {
  public:
   // Checks privileges and BTF, loads the driver with `nr_ringbufs` ring buffers of
   // `ringbuf_bytes` each, and fills the syscall table. Nothing is attached yet.
-  static Result<std::unique_ptr<BpfDriver>> load(const LiveOptions& options);
+  static Result<std::unique_ptr<BpfDriver>> load(const LiveOptions& options, const DriverLoadFaults& faults = {});
   ~BpfDriver();
   BpfDriver(const BpfDriver&) = delete;
   BpfDriver& operator=(const BpfDriver&) = delete;

@@ -17,7 +17,6 @@ struct P {
   uint8_t arg2 = 0;
 };
 constexpr P kRet{VK_RET};
-constexpr P kEmpty{VK_EMPTY};
 constexpr P Fd(uint8_t a) { return {VK_ARG_FD, a}; }
 constexpr P U64(uint8_t a) { return {VK_ARG_64, a}; }
 constexpr P U32(uint8_t a) { return {VK_ARG_32, a}; }
@@ -30,9 +29,20 @@ constexpr P DevOfRet{VK_FD_DEV, VIGIL_FD_FROM_RET};
 constexpr P InoOfRet{VK_FD_INO, VIGIL_FD_FROM_RET};
 constexpr P SockAddr(uint8_t a, uint8_t len) { return {VK_SOCKADDR, a, len}; }
 constexpr P TupleOfFd(uint8_t a) { return {VK_SOCKTUPLE, a, 0}; }
+// Tuple of fd argument `a`; the peer from user sockaddr argument `addr` when not connected; the
+// peer first for received data, like the reference drivers.
+constexpr P TupleSent(uint8_t a, uint8_t addr) { return {VK_SOCKTUPLE, a, static_cast<uint8_t>((addr + 1) << 1)}; }
+constexpr P TupleReceived(uint8_t a, uint8_t addr) {
+  return {VK_SOCKTUPLE, a, static_cast<uint8_t>((addr + 1) << 1 | 1)};
+}
 constexpr P TupleOfRetPeerFirst{VK_SOCKTUPLE, VIGIL_FD_FROM_RET, 1};
 constexpr P DataRet(uint8_t a) { return {VK_DATA_RET, a}; }
 constexpr P DataLen(uint8_t a, uint8_t len) { return {VK_DATA_ARGLEN, a, len}; }
+constexpr P Queue(uint8_t which) { return {VK_ACCEPT_QUEUE, 0, which}; }
+constexpr P Msg(uint8_t sel) { return {VK_MSG, 1, sel}; }  // the (m)msghdr is argument 1
+constexpr uint8_t kMmsg = VIGIL_MSG_MMSG, kMmsgIn = VIGIL_MSG_MMSG | VIGIL_MSG_IN;
+constexpr P Sem(uint8_t field) { return {VK_SEMOP_FIELD, 1, field}; }
+constexpr P Quota(uint8_t field) { return {VK_QUOTACTL, 0, field}; }
 
 // Parameters 1..14 shared by the clone family and execve: exe .. cgroups.
 #define VIGIL_TASK_COMMON                                                                        \
@@ -65,7 +75,7 @@ const Recipe kRecipes[] = {
      {kRet, Fd(0), Str(1), OpenFlags(2), OpenMode(3, 2), DevOfRet, InoOfRet}},
     {"openat2", {Fd(0), Str(1), {VK_HOW_FLAGS, 2}, {VK_HOW_MODE, 2}, {VK_HOW_RESOLVE, 2}},
      {kRet, Fd(0), Str(1), {VK_HOW_FLAGS, 2}, {VK_HOW_MODE, 2}, {VK_HOW_RESOLVE, 2}, DevOfRet, InoOfRet}},
-    {"creat", {Str(0), U32(1)}, {kRet, Str(0), U32(1), DevOfRet, InoOfRet, kEmpty}},
+    {"creat", {Str(0), U32(1)}, {kRet, Str(0), U32(1), DevOfRet, InoOfRet, {VK_CREAT_LAYER}}},
     {"close", {}, {kRet, Fd(0)}},
     {"read", {}, {kRet, DataRet(1), Fd(0), U32(2)}},
     {"write", {}, {kRet, DataLen(1, 2), Fd(0), U32(2)}},
@@ -118,12 +128,13 @@ const Recipe kRecipes[] = {
     {"init_module", {}, {kRet, DataLen(0, 1), U64(1), Str(2)}},
     {"finit_module", {}, {kRet, Fd(0), Str(1), U32(2)}},  // MODULE_INIT_* equal PPM values
     {"bpf", {}, {kRet, U32(0)}},  // BPF commands equal PPM values
-    {"eventfd", {}, {kRet, U64(0), kEmpty}},  // the flags of eventfd(2) are always 0
+    {"eventfd", {}, {kRet, U64(0), {VK_ZERO_32}}},  // eventfd(2) has no flags argument
     {"eventfd2", {}, {kRet, {VK_NB_CLOEXEC16, 1}, U64(0)}},
-    {"signalfd", {}, {kRet, Fd(0), kEmpty, U8(2)}},
-    {"signalfd4", {}, {kRet, {VK_NB_CLOEXEC16, 3}, Fd(0), kEmpty}},
+    // signalfd(2) has no flags argument (its third is the mask size).
+    {"signalfd", {}, {kRet, Fd(0), {VK_SIGSET_USER, 1}, {VK_ZERO_8}}},
+    {"signalfd4", {}, {kRet, {VK_NB_CLOEXEC16, 3}, Fd(0), {VK_SIGSET_USER, 1}}},
     {"timerfd_create", {}, {kRet, U8(0), U8(1)}},
-    {"inotify_init", {}, {kRet, kEmpty}},
+    {"inotify_init", {}, {kRet, {VK_ZERO_8}}},
     {"inotify_init1", {}, {kRet, {VK_NB_CLOEXEC16, 0}}},
     {"epoll_create", {}, {kRet, U32(0)}},
     {"epoll_create1", {}, {kRet, {VK_EPOLL1_FLAGS, 0}}},
@@ -132,10 +143,10 @@ const Recipe kRecipes[] = {
     {"fcntl", {}, {kRet, Fd(0), {VK_FCNTL_CMD, 1}, U64(2)}},
     {"chroot", {}, {kRet, Str(0)}},
     {"setpgid", {}, {kRet, Fd(0), Fd(1)}},
-    {"prctl", {}, {kRet, U32(0), kEmpty, U64(1)}},  // PR_* equal PPM values
+    {"prctl", {}, {kRet, U32(0), {VK_PRCTL_STR}, {VK_PRCTL_INT}}},  // PR_* equal PPM values
     {"capset", {}, {kRet, {VK_TASK_CAP_INH}, {VK_TASK_CAP_PRM}, {VK_TASK_CAP_EFF}}},
     {"close_range", {}, {kRet, U32(0), U32(1), U32(2)}},  // CLOSE_RANGE_* equal PPM values
-    {"open_by_handle_at", {}, {kRet, Fd(0), OpenFlags(2), kEmpty, DevOfRet, InoOfRet}},
+    {"open_by_handle_at", {}, {kRet, Fd(0), OpenFlags(2), {VK_FD_PATH}, DevOfRet, InoOfRet}},
     {"getcwd", {}, {kRet, Str(0)}},
     {"lseek", {}, {kRet, Fd(0), U64(1), U8(2)}},  // SEEK_* equal PPM values
     {"ioctl", {}, {kRet, Fd(0), U64(1), U64(2)}},
@@ -149,7 +160,7 @@ const Recipe kRecipes[] = {
     {"umount2", {}, {kRet, Str(0), U32(1)}},  // MNT_*/UMOUNT_* equal PPM values
     {"flock", {}, {kRet, Fd(0), U32(1)}},      // LOCK_* equal PPM values
     {"splice", {}, {kRet, Fd(0), Fd(2), U64(4), U32(5)}},  // SPLICE_F_* equal PPM values
-    {"sendfile", {}, {kRet, kEmpty, Fd(0), Fd(1), U64(3)}},
+    {"sendfile", {}, {kRet, {VK_USER_U64, 2, 0}, Fd(0), Fd(1), U64(3)}},  // offset after the call
     {"fchown", {}, {kRet, Fd(0), U32(1), U32(2)}},
     {"fchownat", {}, {kRet, Fd(0), Str(1), U32(2), U32(3), {VK_FCHOWNAT_FLAGS, 4}}},
     {"chown", {}, {kRet, Str(0), U32(1), U32(2)}},
@@ -190,10 +201,11 @@ const Recipe kRecipes[] = {
     {"munlockall", {}, {kRet}},
     {"mlock2", {}, {kRet, U64(0), U64(1), U32(2)}},  // MLOCK_ONFAULT equals the PPM value
     {"copy_file_range", {}, {kRet, Fd(2), {VK_USER_U64, 3, 0}, Fd(0), {VK_USER_U64, 1, 0}, U64(4)}},
-    {"io_uring_enter", {}, {kRet, Fd(0), U32(1), U32(2), U32(3), kEmpty}},  // IORING_ENTER_* equal
+    {"io_uring_enter", {}, {kRet, Fd(0), U32(1), U32(2), U32(3), {VK_SIGSET_USER, 4}}},  // IORING_ENTER_* equal
     {"io_uring_register", {}, {kRet, Fd(0), U16(1), U64(2), U32(3)}},
-    {"process_vm_readv", {}, {kRet, Fd(0), kEmpty}},
-    {"process_vm_writev", {}, {kRet, Fd(0), kEmpty}},
+    // The local iovec: what was read from, or written to, the other process.
+    {"process_vm_readv", {}, {kRet, Fd(0), {VK_IOVEC_DATA_RET, 1, 2}}},
+    {"process_vm_writev", {}, {kRet, Fd(0), {VK_IOVEC_DATA_RET, 1, 2}}},
     {"keyctl", {}, {kRet, U32(0), {VK_DYN_U64, 1}, {VK_DYN_U64, 2}, {VK_DYN_U64, 3}, {VK_DYN_U64, 4}}},
     {"getsockname", {}, {}},
     {"getpeername", {}, {}},
@@ -202,14 +214,34 @@ const Recipe kRecipes[] = {
     {"connect", {Fd(0), SockAddr(1, 2)}, {kRet, TupleOfFd(0), Fd(0), SockAddr(1, 2)}},
     {"bind", {}, {kRet, SockAddr(1, 2), Fd(0)}},
     {"listen", {}, {kRet, Fd(0), U32(1)}},
-    {"accept", {}, {kRet, TupleOfRetPeerFirst, kEmpty, kEmpty, kEmpty}},
-    {"accept4", {}, {kRet, TupleOfRetPeerFirst, kEmpty, kEmpty, kEmpty, U32(3)}},
+    {"accept", {}, {kRet, TupleOfRetPeerFirst, Queue(0), Queue(1), Queue(2)}},
+    {"accept4", {}, {kRet, TupleOfRetPeerFirst, Queue(0), Queue(1), Queue(2), U32(3)}},
+    {"setsockopt", {}, {kRet, Fd(0), {VK_SOCKOPT_LEVEL, 1}, {VK_SOCKOPT_NAME}, {VK_SOCKOPT_VAL, 0, 0}, U32(4)}},
+    {"getsockopt", {}, {kRet, Fd(0), {VK_SOCKOPT_LEVEL, 1}, {VK_SOCKOPT_NAME}, {VK_SOCKOPT_VAL, 0, 1},
+                        {VK_USER_U32, 4, 0}}},
     {"shutdown", {}, {kRet, Fd(0), U8(1)}},
-    {"sendto", {}, {kRet, DataLen(1, 2), Fd(0), U32(2), TupleOfFd(0)}},
-    {"recvfrom", {}, {kRet, DataRet(1), TupleOfFd(0), Fd(0), U32(2)}},
-    {"sendmsg", {}, {kRet, kEmpty, Fd(0), kEmpty, TupleOfFd(0)}},
-    {"socketpair", {}, {kRet, {VK_PIPE_FD0, 3}, {VK_PIPE_FD1, 3}, kEmpty, kEmpty, U32(0), U32(1), U32(2)}},
-    {"recvmsg", {}, {kRet, kEmpty, kEmpty, TupleOfFd(0), kEmpty, Fd(0)}},
+    {"sendto", {}, {kRet, DataLen(1, 2), Fd(0), U32(2), TupleSent(0, 4)}},
+    {"recvfrom", {}, {kRet, DataRet(1), TupleReceived(0, 4), Fd(0), U32(2)}},
+    {"sendmsg", {}, {kRet, Msg(VIGIL_MSG_DATA), Fd(0), Msg(VIGIL_MSG_IOVSIZE), Msg(VIGIL_MSG_TUPLE)}},
+    {"socketpair", {}, {kRet, {VK_PIPE_FD0, 3}, {VK_PIPE_FD1, 3}, {VK_SOCKPAIR_PTR, 3, 0}, {VK_SOCKPAIR_PTR, 3, 1},
+                        U32(0), U32(1), U32(2)}},
+    {"recvmsg", {}, {kRet, {VK_RET_SIZE}, Msg(VIGIL_MSG_DATA | VIGIL_MSG_IN), Msg(VIGIL_MSG_TUPLE | VIGIL_MSG_IN),
+                     Msg(VIGIL_MSG_CONTROL | VIGIL_MSG_IN), Fd(0)}},
+    // One exit event per message (the syscall is flagged VIGIL_SC_MMSG); res is the message's length.
+    {"sendmmsg", {}, {Msg(VIGIL_MSG_RES | kMmsg), Fd(0), Msg(VIGIL_MSG_IOVSIZE | kMmsg),
+                      Msg(VIGIL_MSG_DATA | kMmsg), Msg(VIGIL_MSG_TUPLE | kMmsg)}, VIGIL_SC_MMSG},
+    {"recvmmsg", {}, {Msg(VIGIL_MSG_RES | kMmsgIn), Fd(0), Msg(VIGIL_MSG_LEN | kMmsgIn), Msg(VIGIL_MSG_DATA | kMmsgIn),
+                      Msg(VIGIL_MSG_TUPLE | kMmsgIn), Msg(VIGIL_MSG_CONTROL | kMmsgIn)}, VIGIL_SC_MMSG},
+    // Waiting and IPC.
+    {"poll", {}, {kRet, {VK_FDLIST, 0, 1}, Fd(2)}},
+    {"ppoll", {}, {kRet, {VK_FDLIST, 0, 1}, {VK_TIMESPEC_OR_0, 2}, {VK_SIGSET_USER, 3}}},
+    {"semget", {}, {kRet, U32(0), U32(1), {VK_SEMGET_FLAGS, 2}}},
+    {"semop", {}, {kRet, U32(2), Sem(0), Sem(1), Sem(2), Sem(3), Sem(4), Sem(5), U32(0)}},
+    {"semctl", {}, {kRet, U32(0), U32(1), {VK_SEMCTL_CMD, 2}, {VK_SEMCTL_VAL}}},
+    {"quotactl", {}, {kRet, Str(1), Quota(0), Quota(1), Quota(2), Quota(3), Quota(4), Quota(5), Quota(6),
+                      Quota(7), Quota(8), Quota(9), Quota(10), Quota(11), Quota(12), Quota(13), Quota(14),
+                      Quota(15)}},
+    {"fsconfig", {}, {kRet, Fd(0), U32(1), Str(2), {VK_FSCONFIG, 0, 0}, {VK_FSCONFIG, 0, 1}, U32(4)}},  // cmds equal
 };
 
 #undef VIGIL_TASK_COMMON

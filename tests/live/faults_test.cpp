@@ -5,7 +5,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
+
+#include <fstream>
+
+#include "live/bpf_driver.h"
 #include "live_harness.h"
+#include "test_paths.h"
 
 using namespace vigil;
 using namespace vigil::test;
@@ -106,6 +112,92 @@ TEST_CASE("opening a live capture without CAP_BPF fails naming the missing capab
   REQUIRE(WEXITSTATUS(status) == 0);
   CHECK(msg.find("CAP_BPF") != std::string::npos);
   CHECK(msg.find("CAP_PERFMON") != std::string::npos);
+}
+
+// Runs `open` in a child whose effective capability set lost `drop` (still uid 0), and returns the
+// error message the child saw ("opened" if the capture opened).
+std::string open_error_without_caps(std::initializer_list<int> drop) {
+  int pipefd[2];
+  REQUIRE(pipe(pipefd) == 0);
+  pid_t child = fork();
+  if (child == 0) {
+    close(pipefd[0]);
+    __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2] = {};
+    if (syscall(SYS_capget, &hdr, data) != 0) _exit(3);
+    for (int cap : drop) data[cap / 32].effective &= ~(1u << (cap % 32));
+    if (syscall(SYS_capset, &hdr, data) != 0) _exit(4);
+    auto src = capture::LiveSource::open(test_options({"openat"}));
+    std::string msg = src ? "opened" : src.error().to_string();
+    (void)!write(pipefd[1], msg.data(), msg.size());
+    _exit(0);
+  }
+  close(pipefd[1]);
+  std::string msg;
+  char buf[512];
+  ssize_t n;
+  while ((n = read(pipefd[0], buf, sizeof buf)) > 0) msg.append(buf, n);
+  close(pipefd[0]);
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  REQUIRE(WEXITSTATUS(status) == 0);
+  return msg;
+}
+
+TEST_CASE("root without CAP_BPF (and CAP_SYS_ADMIN) is told exactly that capability is missing") {
+  constexpr int kSysAdmin = 21, kBpf = 39;
+  const std::string msg = open_error_without_caps({kBpf, kSysAdmin});
+  CHECK(msg.find("lacks CAP_BPF") != std::string::npos);
+  CHECK(msg.find("and CAP_PERFMON") == std::string::npos);
+}
+
+TEST_CASE("root without CAP_PERFMON (and CAP_SYS_ADMIN) is told exactly that capability is missing") {
+  constexpr int kSysAdmin = 21, kPerfmon = 38;
+  const std::string msg = open_error_without_caps({kPerfmon, kSysAdmin});
+  CHECK(msg.find("lacks CAP_PERFMON") != std::string::npos);
+  CHECK(msg.find("lacks CAP_BPF") == std::string::npos);
+}
+
+TEST_CASE("a kernel BTF file that does not exist is refused with an error naming the file") {
+  auto opts = test_options({"openat"});
+  opts.kernel_btf_path = temp_dir() + "/no-such-vmlinux";
+  auto src = capture::LiveSource::open(opts);
+  REQUIRE_FALSE(src);
+  CHECK(src.error().message.find("cannot read the kernel BTF file " + opts.kernel_btf_path) != std::string::npos);
+  CHECK(src.error().message.find("No such file") != std::string::npos);
+}
+
+TEST_CASE("a kernel BTF file that holds no BTF fails the load with an error naming the file") {
+  auto opts = test_options({"openat"});
+  opts.kernel_btf_path = temp_dir() + "/not-btf";
+  std::ofstream(opts.kernel_btf_path) << "this is not BTF\n";
+  auto src = capture::LiveSource::open(opts);
+  REQUIRE_FALSE(src);
+  INFO(src.error().message);
+  CHECK(src.error().message.find(opts.kernel_btf_path) != std::string::npos);
+  CHECK(src.error().message.find("BTF") != std::string::npos);
+}
+
+TEST_CASE("the running kernel's BTF file given explicitly loads the driver like the default") {
+  auto opts = test_options({"getppid"});
+  opts.kernel_btf_path = "/sys/kernel/btf/vmlinux";
+  auto src = open_live(opts);
+  const int64_t tid = current_tid();
+  syscall(SYS_getppid);
+  emit_marker();
+  auto events = collect_until_marker(*src, [&](const capture::EventView& e) { return e.tid() == tid && e.type() == 1; });
+  CHECK(events.size() == 1);
+}
+
+TEST_CASE("a driver program the verifier rejects fails the load with the verifier's log") {
+  auto d = capture::live::BpfDriver::load(test_options({"openat"}), {.reject_in_verifier = true});
+  REQUIRE_FALSE(d);
+  const std::string& m = d.error().message;
+  INFO(m);
+  CHECK(m.find("the kernel rejected the BPF driver") != std::string::npos);
+  CHECK(m.find("vigil_sys_exit") != std::string::npos);
+  // The verifier's own log is part of the message.
+  CHECK(m.find("PROG LOAD LOG") != std::string::npos);
 }
 
 TEST_CASE("a ring buffer size that is not a power of two is rejected with a clear error") {

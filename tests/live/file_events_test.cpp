@@ -3,8 +3,12 @@
 #include <sys/stat.h>
 #include <sys/mman.h>
 #include <sys/sysmacros.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
+
+#include <climits>
+#include <fstream>
 
 #include "live_harness.h"
 #include "test_paths.h"
@@ -160,4 +164,91 @@ TEST_CASE("mmap reports its protection and flags in PPM encoding") {
   CHECK(events[0].param("fd").as_i64() == -1);
   CHECK(events[0].param("vm_size").as_u32() > 0);
   CHECK(events[1].param("res").as_i64() == 0);
+}
+
+TEST_CASE("open_by_handle_at reports the absolute path of the file the handle opened") {
+  const std::string dir = temp_dir();
+  const std::string path = dir + "/by-handle.txt";
+  std::ofstream(path) << "handle";
+  char real[PATH_MAX];
+  REQUIRE(realpath(path.c_str(), real) != nullptr);
+  struct {
+    file_handle h;
+    unsigned char bytes[MAX_HANDLE_SZ];
+  } handle{};
+  handle.h.handle_bytes = MAX_HANDLE_SZ;
+  int mount_id = 0;
+  REQUIRE(name_to_handle_at(AT_FDCWD, path.c_str(), &handle.h, &mount_id, 0) == 0);
+  const int mount_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  REQUIRE(mount_fd >= 0);
+  auto src = open_live(test_options({"open_by_handle_at"}));
+  const int64_t tid = current_tid();
+  const int fd = open_by_handle_at(mount_fd, &handle.h, O_RDONLY);
+  REQUIRE(fd >= 0);
+  struct stat st {};
+  REQUIRE(fstat(fd, &st) == 0);
+  close(fd);
+  close(mount_fd);
+  emit_marker();
+  constexpr uint16_t kOpenByHandleAtX = 337;
+  auto events = collect_until_marker(*src, [&](const EventView& e) { return e.tid() == tid && e.type() == kOpenByHandleAtX; });
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].param("fd").as_i64() == fd);
+  CHECK(events[0].param("mountfd").as_i64() == mount_fd);
+  CHECK(events[0].param("flags").as_u32() == kPpmRdonly);
+  CHECK(events[0].param("path").as_string() == real);
+  CHECK(events[0].param("ino").as_u64() == st.st_ino);
+}
+
+TEST_CASE("eventfd and inotify_init, which take no flags, report flags 0") {
+  auto src = open_live(test_options({"eventfd", "inotify_init"}));
+  const int64_t tid = current_tid();
+  const int efd = static_cast<int>(syscall(SYS_eventfd, 5));
+  REQUIRE(efd >= 0);
+  const int ifd = static_cast<int>(syscall(SYS_inotify_init));
+  REQUIRE(ifd >= 0);
+  close(efd);
+  close(ifd);
+  emit_marker();
+  constexpr uint16_t kEventfdX = 63, kInotifyInitX = 139;
+  auto events = collect_until_marker(*src, [&](const EventView& e) {
+    return e.tid() == tid && (e.type() == kEventfdX || e.type() == kInotifyInitX);
+  });
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].param("res").as_i64() == efd);
+  CHECK(events[0].param("initval").as_u64() == 5);
+  CHECK(events[0].param("flags").size() == 4);
+  CHECK(events[0].param("flags").as_u32() == 0);
+  CHECK(events[1].param("res").as_i64() == ifd);
+  CHECK(events[1].param("flags").size() == 1);
+  CHECK(events[1].param("flags").as_u8() == 0);
+}
+
+TEST_CASE("creat reports its enter path and mode, and the new file's device, inode and layer flags") {
+  auto src = open_live(test_options({"creat"}));
+  const int64_t tid = current_tid();
+  const std::string path = temp_dir() + "/created.txt";
+  const int fd = static_cast<int>(syscall(SYS_creat, path.c_str(), 0600));
+  REQUIRE(fd >= 0);
+  struct stat st {};
+  REQUIRE(fstat(fd, &st) == 0);
+  close(fd);
+  emit_marker();
+  constexpr uint16_t kCreatE = 58, kCreatX = 59;
+  auto events = collect_until_marker(*src, [&](const EventView& e) {
+    return e.tid() == tid && (e.type() == kCreatE || e.type() == kCreatX);
+  });
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].type() == kCreatE);
+  CHECK(events[0].param("name").as_string() == path);
+  CHECK(events[0].param("mode").as_u32() == 0600);
+  const auto& x = events[1];
+  CHECK(x.type() == kCreatX);
+  CHECK(x.param("fd").as_i64() == fd);
+  CHECK(x.param("name").as_string() == path);
+  CHECK(x.param("mode").as_u32() == 0600);
+  CHECK(x.param("ino").as_u64() == st.st_ino);
+  // Not on overlayfs: neither layer flag.
+  CHECK(x.param("creat_flags").size() == 2);
+  CHECK(x.param("creat_flags").as_u16() == 0);
 }

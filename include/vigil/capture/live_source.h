@@ -2,8 +2,8 @@
 // driver, delivered through the same EventSource interface as the .scap reader.
 //
 // Events are EventViews straight over ring-buffer memory, in the newest schema's v2 layout (one
-// event per syscall; enter events only for open, openat, openat2, creat and connect, like the
-// current falcosecurity drivers). Each CPU has its own ring buffer (or each group of
+// event per syscall, except sendmmsg/recvmmsg: one per message; enter events only for open,
+// openat, openat2, creat and connect, like the current falcosecurity drivers). Each CPU has its own ring buffer (or each group of
 // `cpus_per_ring_buffer` CPUs); next() merges them in timestamp order.
 //
 // Needs root, or CAP_BPF + CAP_PERFMON (+ CAP_SYS_RESOURCE where the kernel still charges BPF
@@ -41,6 +41,10 @@ struct LiveOptions {
   uint32_t poll_timeout_ms = 100;         // next() returns Timeout after this long without events
   bool filter_self = true;                // never capture this process's own syscalls
   bool snapshot_proc = true;              // seed metadata() from /proc once the driver is attached
+  // Kernel BTF the driver's CO-RE relocations are resolved against. Empty: the running kernel's
+  // own (/sys/kernel/btf/vmlinux). A file path serves kernels built without BTF, with a BTF file
+  // generated for that exact kernel (e.g. from BTFHub).
+  std::string kernel_btf_path;
   InterestSet interest;
 };
 
