@@ -10,6 +10,8 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "commands.h"
 #include "event_session.h"
@@ -142,9 +144,13 @@ int run_detect(const CliOptions& options) {
       watcher.reset();
       return;
     }
-    if (!watcher) watcher.emplace();
-    if (Status st = watcher->watch(detector.watched_paths()); !st.ok())
+    const bool first = !watcher;
+    if (first) watcher.emplace();
+    const std::vector<std::string> paths = detector.watched_paths();
+    if (Status st = watcher->watch(paths); !st.ok())
       std::fprintf(stderr, "vigil: warning: watch_config_files: %s\n", st.error().to_string().c_str());
+    else if (first)
+      std::fprintf(stderr, "vigil: watching %zu configuration and rules paths for changes\n", paths.size());
   };
   watch();
 

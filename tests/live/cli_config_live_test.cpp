@@ -250,6 +250,7 @@ TEST_CASE("vigil live with watch_config_files reloads by itself when a rules fil
   std::ofstream(rules) << rule("First opened", "evt.type in (open, openat, openat2) and fd.name=" + first,
                                "first %fd.name");
   LiveVigil v(config_for(dir, rules, alerts, true), dir);
+  REQUIRE(wait_for(v.err_path, "vigil: watching 2 configuration and rules paths for changes"));
   replace_file(rules, rule("Second opened", "evt.type in (open, openat, openat2) and fd.name=" + second,
                            "second %fd.name"));
   REQUIRE(wait_for(v.err_path, "vigil: reloaded: 1 of 1 rules enabled"));
@@ -277,8 +278,9 @@ TEST_CASE("vigil live serves Prometheus metrics on loopback that a scraper sees 
   std::ofstream(config, std::ios::app) << "metrics: {enabled: true, output_rule: false}\n"
                                        << "webserver: {enabled: true, listen_port: 0, prometheus_metrics_enabled: true}\n";
   LiveVigil v(config, dir);
-  const std::string err = v.err();
   const std::string intro = "vigil: webserver listening on http://127.0.0.1:";
+  REQUIRE(wait_for(v.err_path, intro));
+  const std::string err = v.err();
   const size_t at = err.find(intro);
   REQUIRE(at != std::string::npos);
   const auto port = static_cast<uint16_t>(std::stoul(err.substr(at + intro.size())));
