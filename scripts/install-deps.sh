@@ -12,6 +12,7 @@ packages=(
   sysdig            # the decoding oracle for the differential tests (reads .scap files only)
   util-linux procps # script(1), setpriv, ps for the live tests
   netcat-openbsd openssh-client  # nc and ssh for vigil-scenarios (loopback only)
+  strace            # the CLI test that counts the writes of buffered and unbuffered outputs
 )
 missing=()
 for p in "${packages[@]}"; do

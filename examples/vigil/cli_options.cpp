@@ -35,7 +35,10 @@ Detection (the default when neither --print nor -w is given):
   --list-fields           List the fields rules and formats can use, and exit.
   At the end vigil prints on stderr how many events it saw, how many were dropped and
   how many alerts it raised. SIGINT/SIGTERM stop a live capture; SIGUSR1 makes the
-  outputs reopen their files (log rotation).
+  outputs reopen their files (log rotation); SIGHUP reloads the configuration and the
+  rules in place, keeping process and fd state (a rules file that does not load leaves
+  the running rules active). With watch_config_files (the default) a live capture
+  reloads by itself when the configuration or a rules file changes.
 
 Printing:
   --print                 Print one line per event on stdout.

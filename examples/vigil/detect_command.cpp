@@ -1,5 +1,6 @@
 // vigil [-e FILE] [-r RULES]... [-o KEY=VALUE]... : events through the inspector and the rules,
-// alerts to the configured outputs, a summary on stderr.
+// alerts to the configured outputs, a summary on stderr. SIGHUP (or a changed file, with
+// watch_config_files) reloads the rules and outputs; SIGUSR1 reopens the output files.
 #include <unistd.h>
 
 #include <chrono>
@@ -9,14 +10,19 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "commands.h"
 #include "event_session.h"
 #include "rules_setup.h"
 #include "source_report.h"
 #include "vigil/engine/config.h"
+#include "vigil/engine/config_watcher.h"
+#include "vigil/engine/detector.h"
 #include "vigil/engine/drop_policy.h"
 #include "vigil/engine/metrics.h"
+#include "vigil/engine/metrics_server.h"
 #include "vigil/engine/outputs.h"
 #include "vigil/inspect/inspector.h"
 
@@ -79,27 +85,45 @@ void emit_metrics(const engine::Config& config, const engine::MetricsSnapshot& m
   if (mc.output_rule) outputs.send(engine::stats_alert(m, config.time_format_iso_8601, mc.include_empty_values));
 }
 
+uint64_t open_fds(const inspect::ThreadTable& threads) {
+  uint64_t n = 0;
+  threads.for_each([&](const inspect::ThreadState& t) {
+    if (t.is_main_thread() && t.files) n += t.files->fds.size();
+  });
+  return n;
+}
+
 }  // namespace
 
 int run_detect(const CliOptions& options) {
-  auto config = load_cli_config(options);
-  if (!config) {
-    std::fprintf(stderr, "vigil: %s\n", config.error().to_string().c_str());
-    return 1;
-  }
-  for (const std::string& w : config->warnings) std::fprintf(stderr, "vigil: warning: %s\n", w.c_str());
-
   inspect::Inspector inspector;
-  engine::EngineOptions eopts;
-  eopts.min_priority = config->priority;
-  eopts.rule_matching = config->rule_matching;
-  engine::Engine engine(inspector.fields(), eopts);
-  if (!load_rules(engine, *config, rules_paths(options, *config))) return engine::kExitLoadError;
-  select_rules(engine, options, *config);
-  if (engine.enabled_count() == 0) std::fprintf(stderr, "vigil: warning: no rule is enabled\n");
+  engine::DetectorOptions dopts;
+  dopts.config_file = options.config;
+  dopts.overrides = options.overrides;
+  dopts.rules_paths = [&options](const engine::Config& c) { return rules_paths(options, c); };
+  dopts.disabled_rules = options.disable_rules;
+  dopts.disabled_tags = options.disable_tags;
+  dopts.run_tags = options.run_tags;
+  dopts.hostname = local_hostname();
+  auto reported = std::make_shared<std::pair<std::mutex, std::set<std::string>>>();
+  dopts.outputs.on_error = [reported](const std::string& sink, const Error& error) {
+    std::lock_guard<std::mutex> lock(reported->first);
+    // The first failure of each output is worth a line; the summary counts the rest.
+    if (reported->second.insert(sink).second)
+      std::fprintf(stderr, "vigil: output %s failed: %s\n", sink.c_str(), error.to_string().c_str());
+  };
+  auto created = engine::Detector::create(inspector.fields(), dopts);
+  if (!created) {
+    std::fprintf(stderr, "vigil: %s\n", created.error().to_string().c_str());
+    return engine::kExitLoadError;
+  }
+  engine::Detector& detector = **created;
+  for (const std::string& w : detector.config().warnings) std::fprintf(stderr, "vigil: warning: %s\n", w.c_str());
+  if (detector.engine().enabled_count() == 0) std::fprintf(stderr, "vigil: warning: no rule is enabled\n");
 
-  auto session = EventSession::open(options, capture::ReadMode::Normalized, rules_interest(engine),
-                                     config->engine.buffer_bytes(), config->engine.cpus_for_each_buffer);
+  const engine::Config& initial = detector.config();
+  auto session = EventSession::open(options, capture::ReadMode::Normalized, rules_interest(detector.engine()),
+                                     initial.engine.buffer_bytes(), initial.engine.cpus_for_each_buffer);
   if (!session) {
     std::fprintf(stderr, "vigil: %s\n", session.error().to_string().c_str());
     return 1;
@@ -110,37 +134,40 @@ int run_detect(const CliOptions& options) {
     std::fprintf(stderr, "vigil: %s\n", st.error().to_string().c_str());
     return 1;
   }
+  if (s.live())
+    std::fprintf(stderr, "vigil: %zu of %zu rules enabled\n", detector.engine().enabled_count(),
+                 detector.engine().rules().size());
 
-  engine::OutputsOptions oopts;
-  auto reported = std::make_shared<std::pair<std::mutex, std::set<std::string>>>();
-  oopts.on_error = [reported](const std::string& sink, const Error& error) {
-    std::lock_guard<std::mutex> lock(reported->first);
-    // The first failure of each output is worth a line; the summary counts the rest.
-    if (reported->second.insert(sink).second)
-      std::fprintf(stderr, "vigil: output %s failed: %s\n", sink.c_str(), error.to_string().c_str());
+  // watch_config_files: live captures only, so a replay gives the same alerts every time.
+  std::optional<engine::ConfigWatcher> watcher;
+  auto watch = [&] {
+    if (!s.live() || !detector.config().watch_config_files) {
+      watcher.reset();
+      return;
+    }
+    const bool first = !watcher;
+    if (first) watcher.emplace();
+    const std::vector<std::string> paths = detector.watched_paths();
+    if (Status st = watcher->watch(paths); !st.ok())
+      std::fprintf(stderr, "vigil: warning: watch_config_files: %s\n", st.error().to_string().c_str());
+    else if (first)
+      std::fprintf(stderr, "vigil: watching %zu configuration and rules paths for changes\n", paths.size());
   };
-  auto outputs = engine::build_outputs(*config, oopts);
-  if (!outputs) {
-    std::fprintf(stderr, "vigil: %s\n", outputs.error().to_string().c_str());
-    return 1;
-  }
-  const std::string hostname = local_hostname();
-  if (s.live()) std::fprintf(stderr, "vigil: %zu of %zu rules enabled\n", engine.enabled_count(), engine.rules().size());
+  watch();
 
-  engine::DropPolicyOptions dopts = config->syscall_event_drops;
-  dopts.hostname = hostname;
-  dopts.iso8601 = config->time_format_iso_8601;
-  engine::DropPolicy drop_policy(dopts);
+  engine::DropPolicyOptions drop_opts = initial.syscall_event_drops;
+  drop_opts.hostname = dopts.hostname;
+  drop_opts.iso8601 = initial.time_format_iso_8601;
+  engine::DropPolicy drop_policy(drop_opts);
   uint64_t next_drop_check_ns = 0;
   bool drop_exit = false;
 
-  engine::AlertCounters counters;
   const auto started = std::chrono::steady_clock::now();
   auto snapshot = [&](uint64_t time_ns) {
     engine::MetricsSnapshot m;
     m.time_ns = time_ns;
     m.uptime_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    m.hostname = hostname;
+    m.hostname = dopts.hostname;
     const capture::SourceStats st = s.source().stats();
     m.events = st.events;
     m.drops = st.dropped;
@@ -148,31 +175,109 @@ int run_detect(const CliOptions& options) {
       const engine::DropCounters dc = drop_counters(*s.live_source());
       m.drops_by_reason = {{"buffer", dc.drops_buffer}, {"failures", dc.drops_bug}};
     }
-    m.rules = counters.rules();
-    m.outputs = (*outputs)->stats();
-    m.state_sizes = {{"threads", inspector.threads().size()}};
+    m.rules = detector.alert_counters().rules();
+    m.outputs = detector.outputs_stats();
+    m.state_sizes = {{"threads", inspector.threads().size()},
+                     {"fds", open_fds(inspector.threads())}};
+    m.extra_gauges = {{"config_reloads", static_cast<double>(detector.reloads())},
+                      {"config_reload_failures", static_cast<double>(detector.failed_reloads())}};
     return m;
   };
   std::optional<engine::MetricsTicker> metrics_ticker;
-  if (config->metrics.enabled) metrics_ticker.emplace(config->metrics.interval_ns);
+  auto start_ticker = [&] {
+    metrics_ticker.reset();
+    if (detector.config().metrics.enabled) metrics_ticker.emplace(detector.config().metrics.interval_ns);
+  };
+  start_ticker();
+
+  // webserver: /metrics and the health check, refreshed once a second of event time.
+  std::unique_ptr<engine::MetricsServer> server;
+  engine::WebserverConfig served;
+  auto serve = [&] {
+    const engine::WebserverConfig& w = detector.config().webserver;
+    if (!w.enabled) {
+      server.reset();
+      return;
+    }
+    if (server && w.listen_address == served.listen_address && w.listen_port == served.listen_port &&
+        w.k8s_healthz_endpoint == served.k8s_healthz_endpoint &&
+        w.prometheus_metrics_enabled == served.prometheus_metrics_enabled)
+      return;
+    server.reset();
+    auto started_server = engine::MetricsServer::start(
+        {w.listen_address, w.listen_port, w.k8s_healthz_endpoint, w.prometheus_metrics_enabled});
+    if (!started_server) {
+      std::fprintf(stderr, "vigil: warning: webserver: %s\n", started_server.error().to_string().c_str());
+      return;
+    }
+    server = std::move(*started_server);
+    served = w;
+    std::fprintf(stderr, "vigil: webserver listening on http://%s:%u (metrics %s, health %s)\n",
+                 w.listen_address.c_str(), static_cast<unsigned>(server->port()),
+                 w.prometheus_metrics_enabled ? "/metrics" : "off", w.k8s_healthz_endpoint.c_str());
+  };
+  uint64_t next_publish_ns = 0;
+  auto publish = [&](uint64_t now_ns) {
+    if (!server || !detector.config().webserver.prometheus_metrics_enabled) return;
+    if (now_ns != 0 && now_ns < next_publish_ns) return;
+    next_publish_ns = now_ns + 1000000000ull;
+    server->publish(engine::render_prometheus(snapshot(now_ns)));
+  };
+  serve();
+  publish(0);
+
+  auto reload = [&] {
+    std::fprintf(stderr, "vigil: reloading the configuration and rules\n");
+    const uint64_t before = detector.reloads();
+    if (Status st = detector.reload(); !st.ok()) std::fprintf(stderr, "vigil: %s\n", st.error().to_string().c_str());
+    if (detector.reloads() == before) return;  // refused: the running rules stay
+    if (s.live())
+      if (Status st = s.live_source()->set_interest(rules_interest(detector.engine())); !st.ok())
+        std::fprintf(stderr, "vigil: %s\n", st.error().to_string().c_str());
+    start_ticker();
+    watch();
+    serve();
+    next_publish_ns = 0;
+    std::fprintf(stderr, "vigil: reloaded: %zu of %zu rules enabled\n", detector.engine().enabled_count(),
+                 detector.engine().rules().size());
+  };
+  // Signals and file changes are looked at between events, and on idle timeouts of a quiet host.
+  uint64_t next_watch_check_ns = 0;
+  auto handle_requests = [&](uint64_t now_ns) {
+    if (EventSession::reopen_requested()) {
+      std::fprintf(stderr, "vigil: reopening the outputs\n");
+      detector.reopen_outputs();
+    }
+    bool wanted = EventSession::reload_requested();
+    if (watcher && now_ns >= next_watch_check_ns) {
+      next_watch_check_ns = now_ns + 200000000ull;
+      wanted |= watcher->changed();
+    }
+    if (wanted) reload();
+  };
+
   uint64_t last_ts = 0;
   capture::EventView event;
   capture::NextStatus status;
-  while ((status = s.next(event)) == capture::NextStatus::Event) {
-    const inspect::EventContext& ctx = inspector.process(event);
-    for (const engine::Match& m : engine.evaluate(event.type(), ctx)) {
-      const engine::Alert alert = engine.alert(m, ctx, event.ts(), hostname, config->time_format_iso_8601);
-      counters.count(alert);
-      (*outputs)->send(alert);
+  while ((status = s.next(event, true)) == capture::NextStatus::Event || status == capture::NextStatus::Timeout) {
+    if (status == capture::NextStatus::Timeout) {
+      handle_requests(0);
+      next_watch_check_ns = 0;
+      publish(last_ts);
+      continue;
     }
+    const inspect::EventContext& ctx = inspector.process(event);
+    detector.process(event.type(), ctx, event.ts());
     last_ts = event.ts();
-    if (EventSession::reopen_requested()) (*outputs)->reopen();
-    if (metrics_ticker && metrics_ticker->due(event.ts())) emit_metrics(*config, snapshot(event.ts()), **outputs);
+    handle_requests(event.ts());
+    publish(event.ts());
+    if (metrics_ticker && metrics_ticker->due(event.ts()))
+      emit_metrics(detector.config(), snapshot(event.ts()), detector.outputs());
     if (s.live() && event.ts() >= next_drop_check_ns) {
       next_drop_check_ns = event.ts() + 1000000000ull;
       engine::DropDecision d = drop_policy.observe(event.ts(), drop_counters(*s.live_source()));
       if (d.log) std::fprintf(stderr, "vigil: %s\n", d.message.c_str());
-      if (d.alert) (*outputs)->send(*d.alert);
+      if (d.alert) detector.outputs().send(*d.alert);
       if (d.exit && !drop_exit) {
         drop_exit = true;
         s.live_source()->stop();
@@ -181,11 +286,10 @@ int run_detect(const CliOptions& options) {
   }
   int code = report_source_end(s.source(), status, s.name());
   // A last snapshot so short runs (and the end of long ones) are accounted for.
-  if (metrics_ticker) emit_metrics(*config, snapshot(last_ts), **outputs);
-  if (Status st = (*outputs)->close(); !st.ok())
-    std::fprintf(stderr, "vigil: %s\n", st.error().to_string().c_str());
+  if (metrics_ticker) emit_metrics(detector.config(), snapshot(last_ts), detector.outputs());
+  if (Status st = detector.close(); !st.ok()) std::fprintf(stderr, "vigil: %s\n", st.error().to_string().c_str());
   std::fflush(stdout);
-  print_summary(s, s.source().stats(), counters, (*outputs)->stats());
+  print_summary(s, s.source().stats(), detector.alert_counters(), detector.outputs_stats());
   if (drop_exit) {
     std::fprintf(stderr, "vigil: stopped by the syscall_event_drops exit action\n");
     code = 1;

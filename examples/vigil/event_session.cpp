@@ -15,8 +15,10 @@ namespace {
 std::atomic<capture::LiveSource*> g_live{nullptr};
 volatile std::sig_atomic_t g_signalled = 0;
 volatile std::sig_atomic_t g_reopen = 0;
+volatile std::sig_atomic_t g_reload = 0;
 
 extern "C" void on_reopen_signal(int) { g_reopen = 1; }
+extern "C" void on_reload_signal(int) { g_reload = 1; }
 
 extern "C" void on_stop_signal(int) {
   g_signalled = 1;
@@ -32,6 +34,8 @@ void install_stop_handlers() {
   sigaction(SIGTERM, &sa, nullptr);
   sa.sa_handler = on_reopen_signal;
   sigaction(SIGUSR1, &sa, nullptr);
+  sa.sa_handler = on_reload_signal;
+  sigaction(SIGHUP, &sa, nullptr);
 }
 
 }  // namespace
@@ -84,7 +88,7 @@ EventSession::~EventSession() {
   if (live_ != nullptr) g_live.store(nullptr);
 }
 
-capture::NextStatus EventSession::next(capture::EventView& out) {
+capture::NextStatus EventSession::next(capture::EventView& out, bool idle_returns) {
   for (;;) {
     if (live_ == nullptr && g_signalled) return capture::NextStatus::EndOfStream;
     const capture::NextStatus st = source_->next(out);
@@ -98,7 +102,7 @@ capture::NextStatus EventSession::next(capture::EventView& out) {
         live_->stop();
       }
     }
-    if (st != capture::NextStatus::Timeout) return st;
+    if (st != capture::NextStatus::Timeout || idle_returns) return st;
   }
 }
 
@@ -109,6 +113,12 @@ bool EventSession::interrupted() const { return g_signalled != 0; }
 bool EventSession::reopen_requested() {
   if (g_reopen == 0) return false;
   g_reopen = 0;
+  return true;
+}
+
+bool EventSession::reload_requested() {
+  if (g_reload == 0) return false;
+  g_reload = 0;
   return true;
 }
 

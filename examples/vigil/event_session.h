@@ -27,9 +27,10 @@ class EventSession {
                                                    uint64_t ring_buffer_bytes = 0, uint32_t cpus_per_ring_buffer = 0);
   ~EventSession();
 
-  // The next event, skipping live timeouts; ends at end of file, on SIGINT/SIGTERM or when the
-  // duration is over. Ctrl-C on a file replay stops it too.
-  capture::NextStatus next(capture::EventView& out);
+  // The next event, skipping live timeouts (or returning Timeout when `idle_returns`, so the
+  // caller can act on signals on a quiet host); ends at end of file, on SIGINT/SIGTERM or when
+  // the duration is over. Ctrl-C on a file replay stops it too.
+  capture::NextStatus next(capture::EventView& out, bool idle_returns = false);
 
   capture::EventSource& source() { return *source_; }
   bool live() const { return live_ != nullptr; }
@@ -41,6 +42,8 @@ class EventSession {
   bool interrupted() const;
   // True once after each SIGUSR1: outputs should reopen their files (log rotation), as in Falco.
   static bool reopen_requested();
+  // True once after each SIGHUP: the configuration and rules should be reloaded.
+  static bool reload_requested();
 
  private:
   EventSession() = default;

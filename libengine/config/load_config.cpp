@@ -17,7 +17,7 @@ using Handlers = std::map<std::string, ConfigReader::Handler>;
 
 // Falco keys vigil accepts without acting on them (no warning: a falco.yaml loads as is).
 const std::set<std::string> kIgnoredTopLevel = {
-    "load_plugins", "plugins", "plugins_hostinfo", "webserver", "grpc", "grpc_output",
+    "load_plugins", "plugins", "plugins_hostinfo", "grpc", "grpc_output",
     "libs_logger", "syscall_event_timeouts", "base_syscalls", "falco_libs", "container_engines",
     "output_timeout", "outputs_queue_recovery", "json_include_output_fields_property_legacy",
     "modern_bpf", "snaplen", "metadata_download", "log_stderr_format", "capture", "static_fields",
@@ -264,6 +264,21 @@ void read_document(ConfigReader& r, const YAML::Node& root, Config& c) {
                {"resource_utilization_enabled", "state_counters_enabled", "kernel_event_counters_enabled",
                 "kernel_event_counters_per_cpu_enabled", "libbpf_stats_enabled", "convert_memory_to_mb",
                 "plugins_metrics_enabled", "jemalloc_stats_enabled", "rules_counters_enabled"});
+  };
+  top["webserver"] = [&](auto& n, auto& p) {
+    auto& w = c.webserver;
+    r.read_map(n, p,
+               {{"enabled", [&](auto& v, auto& q) { r.read(v, q, w.enabled); }},
+                {"listen_address", [&](auto& v, auto& q) { r.read(v, q, w.listen_address); }},
+                {"listen_port", [&](auto& v, auto& q) { r.read_uint(v, q, w.listen_port, 65535); }},
+                {"k8s_healthz_endpoint", [&](auto& v, auto& q) { r.read(v, q, w.k8s_healthz_endpoint); }},
+                {"prometheus_metrics_enabled", [&](auto& v, auto& q) { r.read(v, q, w.prometheus_metrics_enabled); }},
+                {"ssl_enabled", [&](auto& v, auto& q) {
+                   bool ssl = false;
+                   r.read(v, q, ssl);
+                   if (ssl) r.fail(v, q, "TLS is not supported by vigil's metrics endpoint; put a proxy in front");
+                 }}},
+               {"threadiness", "ssl_certificate"});
   };
   top["engine"] = [&](auto& n, auto& p) {
     auto& e = c.engine;

@@ -64,6 +64,13 @@ struct Channel {
         }
       }
       Status st;
+      if (item.kind == Kind::Alert && !sink->available()) {
+        std::lock_guard lk(mu);
+        in_flight = false;
+        ++stats.dropped;
+        done_cv.notify_all();
+        continue;
+      }
       switch (item.kind) {
         case Kind::Alert:
           st = sink->write(*item.alert);

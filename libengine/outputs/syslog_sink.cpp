@@ -23,6 +23,12 @@ uint64_t wall_ns() {
                                    .count());
 }
 
+uint64_t steady_ns() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch())
+                                   .count());
+}
+
 class SyslogSink final : public AlertSink {
  public:
   explicit SyslogSink(SyslogSinkOptions o) : o_(std::move(o)) {
@@ -55,8 +61,11 @@ class SyslogSink final : public AlertSink {
 
   Status reopen() override {
     disconnect();
+    retry_at_ns_ = 0;
     return {};
   }
+
+  bool available() override { return retry_at_ns_ == 0 || steady_ns() >= retry_at_ns_; }
 
  private:
   std::string header(Priority p) const {
@@ -94,8 +103,12 @@ class SyslogSink final : public AlertSink {
     if (::connect(fd_, reinterpret_cast<const struct sockaddr*>(&addr), sizeof addr) != 0) {
       int err = errno;
       disconnect();
-      return Error{"syslog: cannot connect: " + outputs::errno_text(err), o_.socket_path};
+      retry_at_ns_ = steady_ns() + uint64_t{o_.retry_interval_ms} * 1000000ull;
+      return Error{"syslog: cannot connect: " + outputs::errno_text(err) + " (alerts for syslog are dropped and counted; next try in " +
+                       std::to_string(o_.retry_interval_ms / 1000) + " s)",
+                   o_.socket_path};
     }
+    retry_at_ns_ = 0;
     return {};
   }
 
@@ -106,6 +119,7 @@ class SyslogSink final : public AlertSink {
 
   SyslogSinkOptions o_;
   int fd_ = -1;
+  uint64_t retry_at_ns_ = 0;  // steady clock; 0: connect at the next alert
 };
 
 }  // namespace

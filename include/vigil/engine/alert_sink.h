@@ -59,6 +59,10 @@ class AlertSink {
   // Reopens files and restarts kept-alive children (what Falco does on SIGUSR1), so a rotated
   // log file is followed.
   virtual Status reopen() { return {}; }
+  // False while the destination is known to be absent (syslog with no daemon listening): the
+  // dispatcher counts alerts as dropped without calling write(), so one missing /dev/log is one
+  // reported failure, not one per alert. The sink decides when it is worth trying again.
+  virtual bool available() { return true; }
 };
 
 // Standard output (or any FILE*, for embedding). The stream is not owned.
@@ -83,9 +87,12 @@ struct SyslogSinkOptions {
   std::string hostname;                  // empty: gethostname()
   // Seconds since the epoch in ns for the header time stamp; empty: the wall clock.
   std::function<uint64_t()> clock;
+  // After a failed connection, alerts are dropped (counted) for this long before the next try.
+  uint32_t retry_interval_ms = 30000;
 };
 // Sends one datagram per alert, severity = the alert priority (Falco's priorities are syslog's
-// severities: Emergency 0 ... Debug 7). Reconnects after the socket goes away.
+// severities: Emergency 0 ... Debug 7). Reconnects after the socket goes away; while nothing
+// listens, write() fails once and available() is false until retry_interval_ms has passed.
 std::unique_ptr<AlertSink> make_syslog_sink(SyslogSinkOptions options);
 
 struct ProgramSinkOptions {

@@ -90,6 +90,16 @@ struct MetricsConfig {
   bool include_empty_values = false;
 };
 
+// Falco's `webserver` section: an HTTP endpoint serving GET /metrics (Prometheus text) and a
+// health check. Unlike Falco it is off by default and listens on loopback only unless told.
+struct WebserverConfig {
+  bool enabled = false;
+  std::string listen_address = "127.0.0.1";
+  uint16_t listen_port = 8765;                   // 0: any free port (the CLI prints which)
+  std::string k8s_healthz_endpoint = "/healthz";
+  bool prometheus_metrics_enabled = false;       // serve /metrics
+};
+
 // The live driver's ring buffers (Falco's engine.modern_ebpf section).
 struct DriverConfig {
   std::string kind = "modern_ebpf";
@@ -128,6 +138,7 @@ struct Config {
   HttpOutputConfig http_output;
   DropPolicyOptions syscall_event_drops;
   MetricsConfig metrics;
+  WebserverConfig webserver;
   DriverConfig engine;
   LogLevel log_level = LogLevel::Info;
   bool log_stderr = true;

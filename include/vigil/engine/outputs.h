@@ -62,8 +62,9 @@ struct SinkPolicy {
   size_t queue_capacity = 1024;             // alerts waiting for the worker; more are dropped
 };
 
-// Counters of one sink. `dropped` counts alerts refused by a full queue, `failed` alerts the sink
-// could not deliver, `filtered` alerts below the sink's minimum priority.
+// Counters of one sink. `dropped` counts alerts refused by a full queue or skipped while the sink
+// said its destination is absent (AlertSink::available), `failed` alerts the sink could not
+// deliver, `filtered` alerts below the sink's minimum priority.
 struct SinkStats {
   std::string name;
   uint64_t sent = 0;
