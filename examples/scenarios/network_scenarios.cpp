@@ -154,15 +154,14 @@ Status ssh_tool(Report& report) {
 
 constexpr Scenario kNetworkScenarios[] = {
     {"system-binary-network", "bash opens /dev/tcp/127.0.0.1/PORT (the program's own listener) and writes",
-     "System procs network activity", "the default condition skips 127.0.0.0/8", system_binary_network},
+     "System binary network connection", "", system_binary_network},
     {"reverse-shell", "python3 connects to the own listener, dup2s the socket onto 0-2 and runs sh -c id",
-     "Redirect STDOUT/STDIN to Network Connection in Container", "the rule also needs a container",
+     "Reverse shell with network standard streams; Redirect STDOUT/STDIN to network connection", "",
      reverse_shell},
     {"netcat-exec", "nc 127.0.0.1 PORT -e /bin/sh, then the mkfifo relay: sh <f | nc 127.0.0.1 PORT >f",
-     "Netcat/Socat Remote Code Execution on Host; Launch Suspicious Network Tool on Host", "", netcat_exec},
+     "Netcat remote code execution; Network tool launched", "", netcat_exec},
     {"ssh-tool", "ssh -V, then ssh to the own listener on its ephemeral port (closed after the banner)",
-     "Disallowed SSH Connection Non Standard Port", "the default outbound condition skips 127.0.0.0/8",
-     ssh_tool},
+     "SSH client launched; SSH connection to non-standard port", "", ssh_tool},
 };
 
 }  // namespace
