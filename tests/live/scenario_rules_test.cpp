@@ -212,7 +212,27 @@ struct Expectation {
   std::set<long long> pids;
 };
 
-// Waits until every expected (scenario, rule) pair has an alert, or 30 s; returns the missing.
+// Scenarios that perform one behaviour several ways, each of which is a known evasion: every way
+// must raise its own alert (with rule_matching: first, one alert per event).
+size_t alerts_needed(const std::string& scenario, const std::string& rule) {
+  static const std::map<std::pair<std::string, std::string>, size_t> kEach = {
+      // nc HOST PORT -e, nc -ve (option cluster), nc --sh-exec
+      {{"netcat-exec", "Netcat remote code execution"}, 3},
+      // truncation (O_TRUNC), chmod u-w, deletion
+      {{"tamper-shell-history", "Shell history tampered with"}, 3},
+      // bash -c 'unset HISTFILE', HISTFILE=/dev/null bash -i
+      {{"tamper-shell-history", "Shell history disabled"}, 2},
+      // python3 and the shell it runs with the socket on 0-2 (plus id, which inherits them)
+      {{"reverse-shell", "Reverse shell with network standard streams"}, 2},
+      // the create below /etc, /bin, /usr/bin, /sbin, /usr/sbin: /bin and /sbin are other names
+      // of /usr/bin and /usr/sbin here, but each open is its own event
+      {{"write-below-system-dirs", "File written below binary directory"}, 4},
+  };
+  const auto it = kEach.find({scenario, rule});
+  return it == kEach.end() ? 1 : it->second;
+}
+
+// Waits until every expected (scenario, rule) pair has its alerts, or 30 s; returns the missing.
 std::vector<std::string> wait_for(const LiveVigil& vigil, const std::vector<Expectation>& expected) {
   std::vector<std::string> missing;
   const auto deadline = Clock::now() + std::chrono::seconds(30);
@@ -221,9 +241,12 @@ std::vector<std::string> wait_for(const LiveVigil& vigil, const std::vector<Expe
     const std::vector<Alert> alerts = vigil.alerts();
     for (const Expectation& e : expected)
       for (const std::string& rule : e.rules) {
-        bool found = false;
-        for (const Alert& a : alerts) found = found || (a.rule == rule && belongs_to(a, e.pids));
-        if (!found) missing.push_back(e.scenario + " -> " + rule);
+        size_t found = 0;
+        for (const Alert& a : alerts) found += a.rule == rule && belongs_to(a, e.pids);
+        const size_t needed = alerts_needed(e.scenario, rule);
+        if (found < needed)
+          missing.push_back(e.scenario + " -> " + rule + " (" + std::to_string(found) + " of " +
+                            std::to_string(needed) + " alerts)");
       }
     if (missing.empty() || Clock::now() > deadline) return missing;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
