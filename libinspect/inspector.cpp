@@ -116,13 +116,23 @@ void format_socket_name(const FdState& fd, std::string& out) {
   format_endpoint(fd.dip, v6, fd.dport, out);
 }
 
-Status Inspector::seed(const capture::CaptureMetadata& meta) {
+bool Inspector::live() const { return impl_->live; }
+
+Status Inspector::watch_hostname(std::string_view name) { return impl_->hostnames.watch(name); }
+
+size_t Inspector::host_names(const std::array<uint8_t, 16>& ip, bool v6, FieldValues& out) const {
+  return impl_->hostnames.names_of(ip, v6, out);
+}
+
+Status Inspector::seed(const capture::CaptureMetadata& meta, StateOrigin origin) {
   Impl& s = *impl_;
+  s.live = origin == StateOrigin::LiveHost;
   s.threads.clear();
   s.enter_events.clear();
   s.fds_to_close.clear();
   s.tid_to_remove = -1;
   s.containers.clear();
+  s.last_switch_ts.clear();
   s.users.seed(meta);
   s.machine = meta.machine;
   s.interfaces = meta.interfaces;
@@ -305,6 +315,7 @@ const EventContext& Inspector::process(const EventView& ev) {
   ctx.prev_ts_ = s.prev_ts ? s.prev_ts : ts;
   ctx.fd_ = nullptr;
   ctx.fd_num_ = -1;
+  ctx.exectime_ = 0;
   if (!internal) s.prev_ts = ts;
 
   static const detail::EventAction kNoAction{};
@@ -363,6 +374,8 @@ const EventContext& Inspector::process(const EventView& ev) {
     }
   }
 
+  if (action.action == detail::StateAction::Switch) s.on_switch(ctx, t);
+  if (action.action == detail::StateAction::ProcInfo && t) s.on_procinfo(ctx, t);
   if (ev.info() && ev.info()->name == "container") s.on_container_event(ev);
   ctx.thread_ = t;
   if (t) {

@@ -96,7 +96,8 @@ int run_print(const CliOptions& options) {
     return 1;
   }
   EventSession& s = **session;
-  if (Status st = inspector.seed(s.source().metadata()); !st.ok()) {
+  const auto origin = s.live() ? inspect::StateOrigin::LiveHost : inspect::StateOrigin::Recording;
+  if (Status st = inspector.seed(s.source().metadata(), origin); !st.ok()) {
     std::fprintf(stderr, "vigil: %s\n", st.error().to_string().c_str());
     return 1;
   }

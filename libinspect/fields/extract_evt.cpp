@@ -37,21 +37,33 @@ const capture::EventInfo* event_named(std::string_view name) {
   return nullptr;
 }
 
-std::string_view category_name(const EventContext& ctx) {
+constexpr uint32_t kNoCategory = ~0u, kGenericOther = ~1u;
+
+// The event's category in the table it is displayed with (a generic syscall event: the category
+// of the syscall it stands for), without the source bits (syscall, tracepoint, ...) the newest
+// table adds. kNoCategory: no table knows the event; kGenericOther: a syscall without an event.
+uint32_t display_category(const EventContext& ctx) {
   const capture::EventSchema* schema = capture::display_schema(ctx.event(), ctx.inspector().options().display);
-  if (!schema) return "unknown";
+  if (!schema) return kNoCategory;
   const capture::EventInfo* info = &(*schema)[ctx.event().type()];
   if (ctx.event().type() <= 1) {
-    // A generic syscall event: the category of the syscall it stands for, which the newest table
-    // describes with an event of its own.
+    // The newest table describes the syscall with an event of its own.
     const capture::EventInfo* own = event_named(event_type_text(ctx));
-    if (!own) return "other";
+    if (!own) return kGenericOther;
     info = own;
   }
-  // The category proper; the source bits (syscall, tracepoint, ...) the newest table adds do not
-  // change it.
-  const uint32_t cat = info->category & ~uint32_t{capture::kCatSyscall | capture::kCatTracepoint |
-                                                   capture::kCatPlugin | capture::kCatMetaevent};
+  return info->category & ~uint32_t{capture::kCatSyscall | capture::kCatTracepoint | capture::kCatPlugin |
+                                     capture::kCatMetaevent};
+}
+
+bool is_io_category(uint32_t cat) {
+  return cat == capture::kCatIoRead || cat == capture::kCatIoWrite || cat == capture::kCatIoOther;
+}
+
+std::string_view category_name(const EventContext& ctx) {
+  const uint32_t cat = display_category(ctx);
+  if (cat == kNoCategory) return "unknown";
+  if (cat == kGenericOther) return "other";
   switch (cat) {
     case capture::kCatWait: return "wait";
     case capture::kCatScheduler: return "scheduler";
@@ -233,8 +245,11 @@ bool extract_evt(FieldId id, const FieldArg& arg, const EventContext& ctx, Field
       return put_bytes(out, std::string_view(reinterpret_cast<const char*>(p.data()), p.size()));
     }
     case FieldId::kEvtBuflen: {
+      // libsinsp: the result of an I/O exit event (read, write or other I/O, such as close) on
+      // an fd it knows.
       int64_t res;
-      if (!info || !(info->flags & (capture::kReadsFromFd | capture::kWritesToFd)) || !syscall_result(ctx, res) || res < 0)
+      if (!ctx.fd() || ev.direction() != capture::Direction::Exit || !is_io_category(display_category(ctx)) ||
+          !syscall_result(ctx, res) || res < 0)
         return false;
       return put_u64(out, static_cast<uint64_t>(res));
     }

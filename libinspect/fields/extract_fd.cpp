@@ -1,6 +1,7 @@
 // fd.*, fdlist.* and fs.path.* fields.
 #include "fields/extract_util.h"
 #include "state/inspector_impl.h"
+#include "state/real_path.h"
 
 namespace vigil::inspect::detail {
 
@@ -210,6 +211,7 @@ bool extract_without_fd_state(FieldId id, const EventContext& ctx, FieldValues& 
     else if (n == "inotify_init") c = "i";
     return put_str(out, c);
   }
+  if (id == FieldId::kFdRealpath) id = FieldId::kFdName;  // nothing to resolve: the name asked for
   if (id != FieldId::kFdName && id != FieldId::kFdDirectory && id != FieldId::kFdFilename) return false;
   if (!exit) return false;
   std::string_view name;
@@ -272,7 +274,7 @@ bool extract_fd(FieldId id, const FieldArg& arg, const EventContext& ctx, FieldV
   if (id == FieldId::kFdNum) return put_i64(out, ctx.fd_num());
   const FdState* fdp = ctx.fd();
   if (!fdp) return extract_without_fd_state(id, ctx, out);
-  if (id == FieldId::kFdName) {
+  if (id == FieldId::kFdName || id == FieldId::kFdRealpath) {
     // A failed connect names the address it tried, not the socket's old name.
     const capture::EventInfo* info = ctx.event().info();
     int64_t res;
@@ -289,6 +291,7 @@ bool extract_fd(FieldId id, const FieldArg& arg, const EventContext& ctx, FieldV
       return put_str(out, kChars.substr(kChars.find(c), 1));
     }
     case FieldId::kFdName: return put_str(out, fd.name);
+    case FieldId::kFdRealpath: return put_str(out, detail::fd_real_path(ctx, fd));
     case FieldId::kFdNameraw: return put_str(out, fd.nameraw.empty() ? fd.name : fd.nameraw);
     case FieldId::kFdDirectory:
     case FieldId::kFdFilename: {
@@ -362,7 +365,8 @@ bool extract_fd(FieldId id, const FieldArg& arg, const EventContext& ctx, FieldV
     }
     case FieldId::kFdConnected:
       return put_bool(out, is_ip(fd) && !is_server_socket(fd) && !role_unknown(fd));
-    case FieldId::kFdNameChanged: return put_bool(out, false);
+    case FieldId::kFdNameChanged:
+      return put_bool(out, fd.name_changed_at != 0 && fd.name_changed_at == ctx.inspector().stats().events);
     case FieldId::kFdContainername:
     case FieldId::kFdContainerdirectory: {
       // "<container id>:<fd name or directory>", for rules that must tell hosts' paths apart.
@@ -382,13 +386,30 @@ bool extract_fd(FieldId id, const FieldArg& arg, const EventContext& ctx, FieldV
       return put_str(out, s);
     }
     case FieldId::kFdDev: return put_i64(out, fd.dev, FieldType::Int32);
-    case FieldId::kFdDevMajor: return put_i64(out, (fd.dev >> 20) & 0xfff, FieldType::Int32);
-    case FieldId::kFdDevMinor: return put_i64(out, fd.dev & 0xfffff, FieldType::Int32);
+    // fd.dev is new_encode_dev()'s userspace encoding: major in bits 8-19, minor split around it.
+    case FieldId::kFdDevMajor: return put_i64(out, (fd.dev & 0xfff00) >> 8, FieldType::Int32);
+    case FieldId::kFdDevMinor: return put_i64(out, (fd.dev & 0xff) | ((fd.dev >> 12) & 0xfff00), FieldType::Int32);
     case FieldId::kFdIno: return put_i64(out, static_cast<int64_t>(fd.ino));
     case FieldId::kFdIsUpperLayer: return put_bool(out, (fd.open_flags & kFdUpperLayer) != 0);
     case FieldId::kFdIsLowerLayer: return put_bool(out, (fd.open_flags & kFdLowerLayer) != 0);
+    case FieldId::kFdCipName:
+    case FieldId::kFdSipName:
+    case FieldId::kFdLipName:
+    case FieldId::kFdRipName: {
+      const End end = id == FieldId::kFdCipName ? End::Client
+                      : id == FieldId::kFdSipName ? End::Server
+                      : id == FieldId::kFdLipName ? End::Local
+                                                  : End::Remote;
+      if ((end == End::Local || end == End::Remote) && is_server_socket(fd)) return false;
+      std::array<uint8_t, 16> ip;
+      uint16_t port;
+      if (!endpoint(ctx, fd, end, ip, port)) return false;
+      // Every known name of the address (a condition matches if one does); none known: "".
+      if (ctx.inspector().host_names(ip, fd.is_ipv6(), out) == 0) put_str(out, "");
+      return true;
+    }
     default:
-      return false;  // DNS names and container-qualified names need data this source lacks
+      return false;
   }
 }
 

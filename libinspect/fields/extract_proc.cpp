@@ -75,6 +75,8 @@ bool std_fd(const ThreadState& t, int64_t num, bool name, FieldValues& out) {
 
 bool extract_proc(FieldId id, const FieldArg& arg, const EventContext& ctx, FieldValues& out) {
   if (id == FieldId::kThreadTid) return put_i64(out, ctx.event().tid());
+  // A context switch's slice belongs to the CPU, known whether or not the thread is.
+  if (id == FieldId::kThreadExectime) return put_u64(out, ctx.exectime(), FieldType::RelTime);
   const ThreadState* tp = ctx.thread();
   if (!tp) return false;
   const ThreadState& t = *tp;
@@ -246,18 +248,29 @@ bool extract_proc(FieldId id, const FieldArg& arg, const EventContext& ctx, Fiel
     }
     case FieldId::kProcNthreads: return put_u64(out, table.count_threads(t.pid));
     case FieldId::kProcNchilds: return put_u64(out, t.is_main_thread() ? table.count_children(t.pid) : 0);
-    case FieldId::kThreadVmsize: return put_u64(out, t.vmsize_kb);
-    case FieldId::kThreadVmrss: return put_u64(out, t.vmrss_kb);
-    case FieldId::kThreadVmsizeB: return put_u64(out, uint64_t{t.vmsize_kb} * 1024);
-    case FieldId::kThreadVmrssB: return put_u64(out, uint64_t{t.vmrss_kb} * 1024);
+    // The memory belongs to the process: its main thread reports it, the others 0 (libsinsp).
+    case FieldId::kThreadVmsize: return put_u64(out, t.is_main_thread() ? t.vmsize_kb : 0);
+    case FieldId::kThreadVmrss: return put_u64(out, t.is_main_thread() ? t.vmrss_kb : 0);
+    case FieldId::kThreadVmsizeB: return put_u64(out, t.is_main_thread() ? uint64_t{t.vmsize_kb} * 1024 : 0);
+    case FieldId::kThreadVmrssB: return put_u64(out, t.is_main_thread() ? uint64_t{t.vmrss_kb} * 1024 : 0);
     case FieldId::kProcStdinType: return std_fd(t, 0, false, out);
     case FieldId::kProcStdoutType: return std_fd(t, 1, false, out);
     case FieldId::kProcStderrType: return std_fd(t, 2, false, out);
     case FieldId::kProcStdinName: return std_fd(t, 0, true, out);
     case FieldId::kProcStdoutName: return std_fd(t, 1, true, out);
     case FieldId::kProcStderrName: return std_fd(t, 2, true, out);
+    case FieldId::kThreadTotexectime: return put_u64(out, t.totexectime_ns, FieldType::RelTime);
+    case FieldId::kThreadCpu:
+    case FieldId::kThreadCpuUser:
+    case FieldId::kThreadCpuSystem: {
+      // Only procinfo events carry CPU counters.
+      const capture::EventInfo* info = ctx.event().info();
+      if (!info || info->name != "procinfo") return false;
+      const size_t which = id == FieldId::kThreadCpu ? 0 : id == FieldId::kThreadCpuUser ? 1 : 2;
+      return put_double(out, t.cpu_delta[which]);
+    }
     default:
-      return false;  // CPU accounting fields need scheduler events this source does not keep
+      return false;
   }
 }
 

@@ -75,11 +75,12 @@ Result<Formatter> Formatter::compile(std::string_view format, const FieldRegistr
       return e;
     }
     const bool pad = bound.value()->info().name == "evt.reltime";
-    f.pieces_.push_back(Piece{std::move(literal), std::move(bound.value()), pad});
+    const bool hex = bound.value()->info().name == "fd.dev";
+    f.pieces_.push_back(Piece{std::move(literal), std::move(bound.value()), pad, hex});
     literal.clear();
     i = next;
   }
-  if (!literal.empty()) f.pieces_.push_back(Piece{std::move(literal), nullptr, false});
+  if (!literal.empty()) f.pieces_.push_back(Piece{std::move(literal), nullptr, false, false});
   return f;
 }
 
@@ -98,6 +99,12 @@ bool Formatter::format(const EventContext& ctx, std::string& out) const {
       // evt.reltime prints at least nine digits, like libsinsp: 22 ms is "022000000".
       char buf[32];
       std::snprintf(buf, sizeof buf, "%09" PRIu64, values[0].u64);
+      out += buf;
+      continue;
+    }
+    if (piece.hex && values.size() == 1) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%" PRIX64, static_cast<uint64_t>(values[0].i64) & 0xffffffffu);
       out += buf;
       continue;
     }

@@ -39,6 +39,8 @@ EventAction action_for(const capture::EventInfo& ev) {
   if (ev.direction == Direction::Enter) {
     if (n == "procexit") a.action = StateAction::ProcExit;
     if (n == "connect") a.action = StateAction::ConnectEnter;
+    if (n == "switch") a.action = StateAction::Switch;
+    if (n == "procinfo") a.action = StateAction::ProcInfo;
     return a;
   }
   auto single = [&](FdType t) {

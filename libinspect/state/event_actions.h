@@ -39,6 +39,8 @@ enum class StateAction : uint8_t {
   SetPgid,
   Prctl,
   Capset,
+  Switch,       // context switch (enter-only): CPU time of the thread switched away from
+  ProcInfo,     // procinfo (enter-only): a thread's user/system CPU counters
 };
 
 struct EventAction {

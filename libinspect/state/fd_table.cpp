@@ -58,12 +58,14 @@ std::string_view FdState::type_name() const {
 }
 
 void FdState::reset() {
-  std::string keep_name = std::move(name), keep_raw = std::move(nameraw);
+  std::string keep_name = std::move(name), keep_raw = std::move(nameraw), keep_real = std::move(realpath);
   *this = FdState{};
   keep_name.clear();
   keep_raw.clear();
+  keep_real.clear();
   name = std::move(keep_name);
   nameraw = std::move(keep_raw);
+  realpath = std::move(keep_real);
 }
 
 const FdState* FdTable::find(int64_t fd) const { return const_cast<FdTable*>(this)->find(fd); }

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "state/inspector_impl.h"
+#include "state/real_path.h"
 
 namespace vigil::inspect {
 
@@ -112,7 +113,7 @@ bool Inspector::Impl::update_tuple(FdState& fd, const capture::SockTuple& t) {
     fd.family = capture::kAfUnix;
     fd.unix_src = t.unix_src;
     fd.unix_dst = t.unix_dst;
-    fd.name.assign(t.unix_path);
+    rename_fd(fd, t.unix_path);
     return true;
   }
   if (t.family != capture::kAfInet && t.family != capture::kAfInet6) return false;
@@ -143,6 +144,17 @@ bool Inspector::Impl::update_tuple(FdState& fd, const capture::SockTuple& t) {
   if (is_zero(fd.dip, !v4)) fd.dip = dst;
   if (fd.dport == 0) fd.dport = t.dst_port;
   return true;
+}
+
+void Inspector::Impl::rename_fd(FdState& fd, std::string_view name) {
+  if (fd.name == name) return;
+  fd.name.assign(name);
+  fd.name_changed_at = stats.events;
+}
+
+void Inspector::Impl::rename_socket(FdState& fd) {
+  format_socket_name(fd, name_scratch);
+  rename_fd(fd, name_scratch);
 }
 
 FdState* Inspector::Impl::open_fd(ThreadState* t, int64_t fd) {
@@ -182,15 +194,17 @@ void Inspector::Impl::on_fd_event(const EventContext& ctx, ThreadState* t, const
         }
       }
       resolve_path(base, name.as_string(), path_scratch);
+      if (live) detail::unnormalized_open_path(base, name.as_string(), realpath_scratch);
       FdState* slot = open_fd(t, fd);
       if (!slot) return;
+      if (live) slot->realpath.assign(realpath_scratch);
       slot->type = (flags & kODirectory) ? FdType::Directory : FdType::File;
       slot->open_flags = flags;
       slot->cloexec = (flags & kOCloexec) != 0;
       slot->dev = ctx.param("dev").as_u32();
       slot->ino = ctx.param("ino").as_u64();
       slot->nameraw.assign(name.as_string());
-      slot->name.assign(path_scratch);
+      rename_fd(*slot, path_scratch);
       return;
     }
     case StateAction::Socket: {
@@ -228,10 +242,11 @@ void Inspector::Impl::on_fd_event(const EventContext& ctx, ThreadState* t, const
           slot->role = FdState::Role::Server;
         }
         // Bound sockets are named by their local address only: "ip:port".
-        slot->name.clear();
-        format_endpoint(addr.addr, addr.family == capture::kAfInet6, addr.port, slot->name);
+        name_scratch.clear();
+        format_endpoint(addr.addr, addr.family == capture::kAfInet6, addr.port, name_scratch);
+        rename_fd(*slot, name_scratch);
       } else if (addr.family == capture::kAfUnix) {
-        slot->name.assign(addr.unix_path);
+        rename_fd(*slot, addr.unix_path);
       }
       return;
     }
@@ -248,7 +263,7 @@ void Inspector::Impl::on_fd_event(const EventContext& ctx, ThreadState* t, const
           std::swap(slot->sip, slot->dip);
           std::swap(slot->sport, slot->dport);
         }
-        format_socket_name(*slot, slot->name);
+        rename_socket(*slot);
       }
       if (slot->role == FdState::Role::None) slot->role = FdState::Role::Client;
       return;
@@ -271,7 +286,7 @@ void Inspector::Impl::on_fd_event(const EventContext& ctx, ThreadState* t, const
         slot->dip = ip;
         slot->dport = addr.port;
       } else if (addr.family == capture::kAfUnix) {
-        slot->name.assign(addr.unix_path);
+        rename_fd(*slot, addr.unix_path);
       }
       return;
     }
@@ -303,7 +318,7 @@ void Inspector::Impl::on_fd_event(const EventContext& ctx, ThreadState* t, const
         std::swap(slot->sip, slot->dip);
         std::swap(slot->sport, slot->dport);
       }
-      format_socket_name(*slot, slot->name);
+      rename_socket(*slot);
       return;
     }
     case StateAction::Accept: {
@@ -315,7 +330,7 @@ void Inspector::Impl::on_fd_event(const EventContext& ctx, ThreadState* t, const
       if (tuple.family != 0) {
         update_tuple(*slot, tuple);
         slot->l4proto = L4Proto::Tcp;
-        if (slot->is_ipv4() || slot->is_ipv6()) format_socket_name(*slot, slot->name);
+        if (slot->is_ipv4() || slot->is_ipv6()) rename_socket(*slot);
       } else {
         slot->type = FdType::Unknown;
       }
@@ -363,8 +378,9 @@ void Inspector::Impl::on_fd_event(const EventContext& ctx, ThreadState* t, const
       if (!slot) return;
       if (action.action == StateAction::Memfd) {
         slot->type = FdType::Memfd;
-        slot->name = "memfd:";
-        slot->name.append(ctx.param("name").as_string());
+        name_scratch = "memfd:";
+        name_scratch.append(ctx.param("name").as_string());
+        rename_fd(*slot, name_scratch);
       } else {
         slot->type = static_cast<FdType>(action.fd_type);
       }

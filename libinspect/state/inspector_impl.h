@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "state/event_actions.h"
+#include "state/hostnames.h"
 #include "vigil/inspect/inspector.h"
 
 namespace vigil::inspect {
@@ -43,12 +44,20 @@ class StateParamResolver final : public capture::ParamResolver {
 };
 
 struct Inspector::Impl {
-  explicit Impl(InspectorOptions opts) : options(opts), threads(opts.max_threads), resolver(threads, users) {}
+  explicit Impl(InspectorOptions opts)
+      : options(opts),
+        threads(opts.max_threads),
+        resolver(threads, users),
+        own_hostname_resolver(opts.hostname_resolver ? nullptr : make_system_hostname_resolver()),
+        hostnames(opts.hosts_file, opts.hostname_resolver ? opts.hostname_resolver : own_hostname_resolver.get(),
+                  opts.max_hostname_addresses) {}
 
   InspectorOptions options;
   ThreadTable threads;
   UserTable users;
   StateParamResolver resolver;
+  std::unique_ptr<HostnameResolver> own_hostname_resolver;
+  HostnameTable hostnames;  // reads the hosts file on first use
   std::optional<capture::MachineInfo> machine;
   std::vector<capture::InterfaceInfo> interfaces;
   InspectorStats stats;
@@ -74,9 +83,17 @@ struct Inspector::Impl {
   void on_container_event(const capture::EventView& ev);
 
   std::string path_scratch;  // reused for path resolution; keeps its capacity
+  std::string realpath_scratch;
+  std::string name_scratch;
+  bool live = false;         // seeded as StateOrigin::LiveHost
 
   uint64_t first_ts = 0;
   uint64_t prev_ts = 0;
+  std::vector<uint64_t> last_switch_ts;  // by CPU: the last context switch seen there
+
+  // CPU accounting (process_updates.cpp).
+  void on_switch(EventContext& ctx, ThreadState* t);
+  void on_procinfo(const EventContext& ctx, ThreadState* t);
 
   void apply_deferred();
   void remember_enter(const capture::EventView& ev);
@@ -95,6 +112,9 @@ struct Inspector::Impl {
   // Fd-level updates (fd_updates.cpp).
   void on_fd_event(const EventContext& ctx, ThreadState* t, const detail::EventAction& action);
   FdState* open_fd(ThreadState* t, int64_t fd);
+  // Gives `fd` a new name, noting the event that changed it (fd.name_changed).
+  void rename_fd(FdState& fd, std::string_view name);
+  void rename_socket(FdState& fd);  // "sip:sport->dip:dport" from the tuple
   // Applies a socket tuple seen on a connected or datagram socket (libsinsp's rules: the local
   // end always, the peer only while unknown; unspecified local addresses guessed from the
   // interfaces). Returns whether anything changed.

@@ -29,9 +29,11 @@ fields=(
   proc.name proc.pid proc.ppid proc.exe proc.args proc.cmdline proc.pname 'proc.aname[2]'
   proc.cwd proc.vpid proc.sid proc.tty proc.env proc.nthreads proc.nchilds proc.fdopencount
   proc.vmsize proc.vmrss proc.exeline proc.sname 'proc.apid[1]'
-  thread.tid thread.ismain thread.vtid
+  thread.tid thread.ismain thread.vtid thread.exectime thread.totexectime thread.vmsize thread.vmrss
+  thread.cpu thread.cpu.user thread.cpu.system proc.cmdnargs evt.buflen
   fd.num fd.type fd.typechar fd.name fd.directory fd.filename fd.cip fd.sip fd.lip fd.rip
-  fd.cport fd.sport fd.lport fd.rport fd.l4proto fd.sockfamily fd.is_server
+  fd.cport fd.sport fd.lport fd.rport fd.l4proto fd.sockfamily fd.is_server fd.name_changed
+  fd.dev fd.dev.major fd.dev.minor fd.ino
   fdlist.nums fdlist.names
   user.uid user.name user.homedir user.shell group.gid group.name
   container.id container.name container.type container.image container.privileged

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -40,11 +41,32 @@ std::string bind_error(const FieldRegistry& reg, std::string_view token,
 
 }  // namespace
 
+// vigil's own fields (libinspect/fields/vigil_fields.tsv): name and the field each follows.
+std::vector<std::pair<std::string, std::string>> read_vigil_fields_tsv() {
+  std::ifstream in(vigil::test::source_path("libinspect/fields/vigil_fields.tsv"));
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string line;
+  std::getline(in, line);  // header: name type flags after description
+  while (std::getline(in, line)) {
+    std::istringstream cells(line);
+    std::string name, type, flags, after;
+    std::getline(cells, name, '\t');
+    std::getline(cells, type, '\t');
+    std::getline(cells, flags, '\t');
+    std::getline(cells, after, '\t');
+    if (!name.empty()) out.emplace_back(name, after);
+  }
+  return out;
+}
+
 TEST_CASE("the syscall registry lists every field of fields.tsv with its type, in file order") {
   auto reg = make_syscall_field_registry();
   auto expected = read_fields_tsv();
   REQUIRE(expected.size() == 294);
-  auto fields = reg->fields();
+  // vigil's extensions are marked as such and left out here.
+  std::vector<FieldInfo> fields;
+  for (const auto& f : reg->fields())
+    if (!f.description.starts_with("(vigil extension)")) fields.push_back(f);
   REQUIRE(fields.size() == expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
     INFO(expected[i].name);
@@ -54,6 +76,25 @@ TEST_CASE("the syscall registry lists every field of fields.tsv with its type, i
     CHECK(((fields[i].flags & kFieldArgRequired) != 0) == (expected[i].flags.find("ARG_REQUIRED") != std::string::npos));
     CHECK(((fields[i].flags & kFieldDeprecated) != 0) == (expected[i].flags.find("DEPRECATED") != std::string::npos));
   }
+}
+
+TEST_CASE("vigil's own fields are listed right after the field they extend, marked as extensions") {
+  auto reg = make_syscall_field_registry();
+  auto extensions = read_vigil_fields_tsv();
+  REQUIRE_FALSE(extensions.empty());
+  auto fields = reg->fields();
+  for (const auto& [name, after] : extensions) {
+    INFO(name);
+    auto at = std::find_if(fields.begin(), fields.end(), [&](const FieldInfo& f) { return f.name == name; });
+    REQUIRE(at != fields.end());
+    CHECK(at->description.starts_with("(vigil extension) "));
+    // Directly after `after`, or after other extensions that follow it.
+    auto prev = at;
+    while (prev != fields.begin() && (prev - 1)->description.starts_with("(vigil extension)")) --prev;
+    REQUIRE(prev != fields.begin());
+    CHECK((prev - 1)->name == after);
+  }
+  CHECK(reg->find("fd.realpath") != nullptr);
 }
 
 TEST_CASE("every field without a required argument binds by its plain name") {

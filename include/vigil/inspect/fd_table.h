@@ -41,6 +41,16 @@ struct FdState {
   uint16_t dport = 0;
   uint64_t unix_src = 0;
   uint64_t unix_dst = 0;
+  // The inspector's event count (InspectorStats::events) when `name` last changed: fd.name_changed
+  // of that event. 0: never.
+  uint64_t name_changed_at = 0;
+  // fd.realpath: what path lookup really reached, worked out by a live inspector the first time
+  // the field is asked for and kept here, so asking again costs nothing. Before that (Unknown),
+  // `realpath` holds the path to look up when the open's path had a ".." component (the lexical
+  // normalization of `name` is wrong there if a symlink precedes it), else nothing.
+  enum class RealPath : uint8_t { Unknown, Resolved, SameAsName };
+  mutable RealPath realpath_state = RealPath::Unknown;
+  mutable std::string realpath;
 
   bool in_use() const { return fd >= 0; }
   bool is_ipv4() const;    // IPv4 socket (client or server)

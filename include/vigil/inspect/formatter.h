@@ -43,6 +43,7 @@ class Formatter {
     std::string literal;                 // text before the field
     std::unique_ptr<BoundField> field;   // null for the trailing literal
     bool pad_nanoseconds = false;        // evt.reltime's fixed-width rendering
+    bool hex = false;                    // fd.dev prints in hexadecimal, as in libsinsp
   };
   Formatter() = default;
   std::vector<Piece> pieces_;

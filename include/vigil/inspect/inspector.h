@@ -31,6 +31,7 @@
 #include "vigil/common/result.h"
 #include "vigil/inspect/fd_table.h"
 #include "vigil/inspect/field.h"
+#include "vigil/inspect/hostname_resolver.h"
 #include "vigil/inspect/metadata_provider.h"
 #include "vigil/inspect/thread_table.h"
 #include "vigil/inspect/user_table.h"
@@ -50,7 +51,20 @@ struct InspectorOptions {
   // Container names, images, labels... beyond what cgroups tell. nullptr: what the capture's
   // container events said, else only the cgroup facts. Must outlive the inspector.
   const ContainerMetadataProvider* container_provider = nullptr;
+  // Where a live inspector looks at the running system (fd.realpath); tests may point it elsewhere.
+  std::string proc_root = "/proc";
+  // Host names (fd.*ip.name): the hosts file's names are always known; watch_hostname() adds
+  // names through `hostname_resolver` (nullptr: the system's; must outlive the inspector). At
+  // most `max_hostname_addresses` (address, name) pairs are kept.
+  std::string hosts_file = "/etc/hosts";
+  const HostnameResolver* hostname_resolver = nullptr;
+  size_t max_hostname_addresses = 4096;
 };
+
+// Where the state and the events come from. A recording (a capture file, or any events that do
+// not describe this machine right now) is all there is to know; on the live host, a few fields
+// also ask the running system to complete what the events say (fd.realpath).
+enum class StateOrigin : uint8_t { Recording, LiveHost };
 
 // Everything the inspector had to ignore or guess. Nothing is dropped silently.
 struct InspectorStats {
@@ -83,6 +97,9 @@ class EventContext {
   const FdState* fd() const { return fd_; }
   const Inspector& inspector() const { return *inspector_; }
   uint64_t first_ts() const { return first_ts_; }
+  // Context switch events: ns since the previous context switch on the same CPU (the slice the
+  // thread switched away from ran), 0 for the first one seen on a CPU. 0 on other events.
+  uint64_t exectime() const { return exectime_; }
   uint64_t prev_ts() const { return prev_ts_; }
   // Rotating scratch strings for extractors that must build text (four live at once).
   std::string& scratch() const { return scratch_[scratch_next_++ & 3]; }
@@ -101,6 +118,7 @@ class EventContext {
   const Inspector* inspector_ = nullptr;
   uint64_t first_ts_ = 0;
   uint64_t prev_ts_ = 0;
+  uint64_t exectime_ = 0;
   mutable std::string scratch_[4];
   mutable uint8_t scratch_next_ = 0;
   mutable int64_t tm_secs_[2] = {-1, -1};  // [local, utc]
@@ -114,8 +132,17 @@ class Inspector {
   Inspector(const Inspector&) = delete;
   Inspector& operator=(const Inspector&) = delete;
 
-  // Replaces all state with the given metadata (process list, fds, users, machine info).
-  Status seed(const capture::CaptureMetadata& meta);
+  // Replaces all state with the given metadata (process list, fds, users, machine info), which
+  // together with the events to come has the given origin.
+  Status seed(const capture::CaptureMetadata& meta, StateOrigin origin = StateOrigin::Recording);
+  // Whether the last seed() said the events come from this machine's kernel right now.
+  bool live() const;
+  // Makes fd.*ip.name know `name`: it is resolved now, once, and a socket whose address is one of
+  // its addresses lists it from then on. Call it for each host name a rule compares those fields
+  // with, before processing events. Errors: the name does not resolve, or the table is full.
+  Status watch_hostname(std::string_view name);
+  // The known names of an address, appended to `out` (fd.*ip.name); returns how many.
+  size_t host_names(const std::array<uint8_t, 16>& ip, bool v6, FieldValues& out) const;
   // Applies the event to the state and returns its context.
   const EventContext& process(const capture::EventView& event);
 

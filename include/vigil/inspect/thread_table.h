@@ -56,6 +56,13 @@ struct ThreadState {
   bool exe_from_memfd = false;
   uint64_t clone_ts = 0;              // ns since the epoch; 0 when unknown (seeded threads)
   uint64_t pidns_init_start_ts = 0;
+  // CPU accounting (thread.totexectime, thread.cpu*): the sum of the time slices context switch
+  // events gave the thread, and the CPU counters of its last procinfo event with the change
+  // they showed (user+system, user, system).
+  uint64_t totexectime_ns = 0;
+  uint64_t last_cpu_user = 0;
+  uint64_t last_cpu_system = 0;
+  double cpu_delta[3] = {0, 0, 0};
   bool dead = false;                  // procexit seen; removed after its event
   int64_t lastevent_fd = -1;          // the fd of this thread's current syscall (fd.num)
   // Created on first sight of a tid nobody described: its process fields read "<NA>" (as in
