@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <optional>
+#include <thread>
 
 #include "files.h"
 #include "process.h"
@@ -79,6 +80,9 @@ Status read_sensitive_file_via_path_tricks(Report& report) {
       Result<size_t> n = read_some(path);
       if (!n) return report_failure(report_fd, n.error());
     }
+    // Stay alive a moment, like an interactive reader would: a live detector that resolves
+    // paths in /proc/<pid>/root can only do so while the process exists.
+    std::this_thread::sleep_for(milliseconds(500));
     return 0;
   };
   Result<ChildRun> child = run_in_child(body, milliseconds(5000), "reader");
@@ -247,8 +251,8 @@ constexpr Scenario kFileScenarios[] = {
     {"read-sensitive-file-via-path-tricks",
      "read /etc/shadow through a symlink, through dirlink/../shadow and as /etc/X/../../etc/shadow",
      "Sensitive file read by untrusted program",
-     "X/../../etc/shadow is caught by path normalization; the symlink and dirlink/../shadow reads need "
-     "fd.realpath (the kernel-resolved path) in the rule",
+     "evasions: the symlink and dirlink/../shadow reads are caught by fd.realpath (the kernel-resolved "
+     "path), X/../../etc/shadow by path normalization",
      read_sensitive_file_via_path_tricks},
     {"link-sensitive-file", "ln -s /etc/shadow TMP/x and ln /etc/shadow TMP/y, then remove both",
      "Symlink created over sensitive file; Hardlink created over sensitive file",

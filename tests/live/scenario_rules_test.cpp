@@ -145,8 +145,13 @@ class LiveVigil {
  public:
   explicit LiveVigil(const std::string& dir) : alerts_(dir + "/alerts.json"), log_(dir + "/vigil.err") {
     const std::string config = dir + "/vigil.yaml";
+    // Large ring buffers, and an alert for every drop: a scenario whose events were dropped is
+    // run again rather than reported as undetected.
     std::ofstream(config) << "json_output: true\n"
                              "syslog_output:\n  enabled: false\n"
+                             "engine:\n  kind: modern_ebpf\n  modern_ebpf:\n    buf_size_preset: 6\n"
+                             "syscall_event_drops:\n  threshold: 0\n  actions: [alert]\n"
+                             "  rate: 1000\n  max_burst: 1000\n"
                              "append_output:\n"
                              "  - match: {source: syscall}\n"
                              "    extra_output: \"ppid=%proc.ppid sid=%proc.sid\"\n";
@@ -222,6 +227,9 @@ size_t alerts_needed(const std::string& scenario, const std::string& rule) {
       {{"tamper-shell-history", "Shell history tampered with"}, 3},
       // bash -c 'unset HISTFILE', HISTFILE=/dev/null bash -i
       {{"tamper-shell-history", "Shell history disabled"}, 2},
+      // /etc/shadow read as TMP/notes (symlink), TMP/conf/../shadow (conf -> /etc/default) and
+      // /etc/default/../../etc/shadow: the first two only fd.realpath resolves
+      {{"read-sensitive-file-via-path-tricks", "Sensitive file read by untrusted program"}, 3},
       // python3 and the shell it runs with the socket on 0-2 (plus id, which inherits them)
       {{"reverse-shell", "Reverse shell with network standard streams"}, 2},
       // the create below /etc, /bin, /usr/bin, /sbin, /usr/sbin: /bin and /sbin are other names
@@ -232,10 +240,14 @@ size_t alerts_needed(const std::string& scenario, const std::string& rule) {
   return it == kEach.end() ? 1 : it->second;
 }
 
-// Waits until every expected (scenario, rule) pair has its alerts, or 30 s; returns the missing.
-std::vector<std::string> wait_for(const LiveVigil& vigil, const std::vector<Expectation>& expected) {
+constexpr const char* kDropRule = "Falco internal: syscall event drop";
+
+// Waits until every expected (scenario, rule) pair has its alerts, or `patience` passes; returns
+// the missing.
+std::vector<std::string> wait_for(const LiveVigil& vigil, const std::vector<Expectation>& expected,
+                                  std::chrono::seconds patience = std::chrono::seconds(10)) {
   std::vector<std::string> missing;
-  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  const auto deadline = Clock::now() + patience;
   for (;;) {
     missing.clear();
     const std::vector<Alert> alerts = vigil.alerts();
@@ -276,31 +288,59 @@ TEST_CASE("every scenario raises exactly the default rules it names, and the ben
   REQUIRE(expected.size() >= 25);
 
   LiveVigil vigil(dir);
+  std::vector<std::string> missing;
   for (Expectation& e : expected) {
-    const ProgramRun run = run_program({scenarios_binary(), "run", e.scenario}, vigil::test::temp_dir());
-    INFO(e.scenario << " stdout: " << run.out << "stderr: " << run.err);
-    // Exit 2 means "not available on this host". With the fake container every scenario runs on
-    // the CI host; exec-from-dev-shm alone needs /dev/shm without noexec. A scenario that did
-    // not happen proves nothing, so it fails here instead of passing quietly.
-    REQUIRE(run.exit_code == 0);
-    e.pids = printed_pids(run.out);
-    REQUIRE(!e.pids.empty());
+    for (int attempt = 1;; ++attempt) {
+      const size_t before = vigil.alerts().size();
+      const ProgramRun run = run_program({scenarios_binary(), "run", e.scenario}, vigil::test::temp_dir());
+      INFO(e.scenario << " stdout: " << run.out << "stderr: " << run.err);
+      // Exit 2 means "not available on this host". With the fake container every scenario runs
+      // on the CI host; exec-from-dev-shm alone needs /dev/shm without noexec. A scenario that
+      // did not happen proves nothing, so it fails here instead of passing quietly.
+      REQUIRE(run.exit_code == 0);
+      e.pids = printed_pids(run.out);
+      REQUIRE(!e.pids.empty());
+      const std::vector<std::string> lost = wait_for(vigil, {e});
+      if (lost.empty()) break;
+      // Only events the kernel dropped (a loaded machine) excuse a miss, and only twice.
+      const std::vector<Alert> alerts = vigil.alerts();
+      bool dropped = false;
+      for (size_t i = before; i < alerts.size(); ++i) dropped = dropped || alerts[i].rule == kDropRule;
+      if (!dropped || attempt == 3) {
+        missing.insert(missing.end(), lost.begin(), lost.end());
+        break;
+      }
+      WARN("vigil dropped events while " << e.scenario << " ran; running it again");
+    }
   }
-
-  const std::vector<std::string> missing = wait_for(vigil, expected);
   INFO("vigil stderr:\n" << vigil.log());
   for (const std::string& m : missing) FAIL_CHECK("no alert for " << m);
   CHECK(missing.empty());
 
   // Benign: then one more scenario whose alert shows that vigil has read past the benign events.
-  const ProgramRun benign = run_program({scenarios_binary(), "benign"}, vigil::test::temp_dir());
-  INFO("benign stdout: " << benign.out << "stderr: " << benign.err);
-  REQUIRE(benign.exit_code == 0);
-  const std::set<long long> benign_pids = printed_pids(benign.out);
-  REQUIRE(benign_pids.size() == 3);  // make, make check, dpkg-query
-  const ProgramRun sentinel = run_program({scenarios_binary(), "run", "clear-log"}, vigil::test::temp_dir());
-  REQUIRE(sentinel.exit_code == 0);
-  REQUIRE(wait_for(vigil, {{"clear-log", {"Clear log activities"}, printed_pids(sentinel.out)}}).empty());
+  // Dropped events could hide an alert, so a run with drops is repeated (twice at most).
+  std::set<long long> benign_pids;
+  for (int attempt = 1;; ++attempt) {
+    const size_t before = vigil.alerts().size();
+    const ProgramRun benign = run_program({scenarios_binary(), "benign"}, vigil::test::temp_dir());
+    INFO("benign stdout: " << benign.out << "stderr: " << benign.err);
+    REQUIRE(benign.exit_code == 0);
+    const std::set<long long> pids = printed_pids(benign.out);
+    REQUIRE(pids.size() == 3);  // make, make check, dpkg-query
+    benign_pids.insert(pids.begin(), pids.end());
+    const ProgramRun sentinel = run_program({scenarios_binary(), "run", "clear-log"}, vigil::test::temp_dir());
+    REQUIRE(sentinel.exit_code == 0);
+    REQUIRE(wait_for(vigil, {{"clear-log", {"Clear log activities"}, printed_pids(sentinel.out)}},
+                     std::chrono::seconds(30)).empty());
+    const std::vector<Alert> alerts = vigil.alerts();
+    bool dropped = false;
+    for (size_t i = before; i < alerts.size(); ++i) dropped = dropped || alerts[i].rule == kDropRule;
+    if (!dropped) break;
+    if (attempt == 3) {
+      WARN("vigil dropped events during every benign run; the check below covers what it saw");
+      break;
+    }
+  }
 
   for (const Alert& a : vigil.alerts()) {
     INFO("alert from the benign workload: " << a.line);
