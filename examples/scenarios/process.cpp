@@ -9,6 +9,7 @@
 #include <cstring>
 #include <thread>
 
+#include "fake_container.h"
 #include "files.h"
 #include "scenario.h"
 
@@ -75,6 +76,7 @@ bool redirect(const std::string& path, int flags, int target) {
     fail(3);
   }
   if (!c.cwd.empty() && ::chdir(c.cwd.c_str()) != 0) fail(4);
+  if (c.container && !c.container->enter()) fail(6);
   ::execve(c.program.c_str(), argv, envp);
   fail(5);
   ::_exit(127);
@@ -119,8 +121,8 @@ Result<Child> spawn(const Command& command) {
   int status = 0;
   ::waitpid(pid, &status, 0);  // the child has already called _exit
   static constexpr const char* kSteps[] = {"setsid", "open stdin", "open stdout", "open stderr",
-                                           "chdir", "execute"};
-  const char* step = failure.step >= 0 && failure.step < 6 ? kSteps[failure.step] : "start";
+                                           "chdir", "execute", "enter the container's cgroups"};
+  const char* step = failure.step >= 0 && failure.step < 7 ? kSteps[failure.step] : "start";
   return Error{std::string("could not ") + step + " for " + command.program + ": " +
                std::strerror(failure.error)};
 }

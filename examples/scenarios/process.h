@@ -18,6 +18,8 @@
 
 namespace vigil::scenarios {
 
+class FakeContainer;
+
 using std::chrono::milliseconds;
 
 inline constexpr milliseconds kDefaultTimeout{10000};
@@ -31,6 +33,7 @@ struct Command {
   std::string stderr_path = "/dev/null";  // created or truncated; may equal stdout_path
   std::string cwd;                        // empty: inherit
   milliseconds timeout = kDefaultTimeout;
+  const FakeContainer* container = nullptr;  // when set, the child enters it before exec
 };
 
 // How a reaped child ended.

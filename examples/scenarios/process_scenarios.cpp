@@ -1,9 +1,11 @@
 // Process behaviours: a package manager, namespace changes, fileless and /dev/shm execution,
-// ptrace injection; and the container launches this host cannot perform.
+// ptrace injection; a package manager, a privileged container and a sensitive bind mount inside a
+// fake container (docker-named cgroups, see fake_container.h).
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +13,7 @@
 #include <cerrno>
 #include <thread>
 
+#include "fake_container.h"
 #include "files.h"
 #include "process.h"
 #include "scenario.h"
@@ -20,15 +23,25 @@ extern char** environ;
 namespace vigil::scenarios {
 namespace {
 
-Status package_manager(Report& report) {
-  Result<std::string> dpkg = find_program({"/usr/bin/dpkg", "/bin/dpkg"});
-  if (!dpkg) return dpkg.error();
-  const Command command{.program = *dpkg, .argv = {"dpkg", "-l"}};
+// Runs `command` in a new fake container, waits for it and removes the container again.
+Status run_in_fake_container(Command command, const std::string& what, Report& report, std::string& container_id) {
+  Result<FakeContainer> container = FakeContainer::create();
+  if (!container) return container.error();
+  container_id = container->short_id();
+  command.container = &*container;
   Result<Child> child = spawn(command);
   if (!child) return child.error();
   report.pid(child->pid());
-  SCENARIO_TRY(check_exit(child->wait(command.timeout), "dpkg -l"));
-  report.did("ran dpkg -l");
+  SCENARIO_TRY(check_exit(child->wait(command.timeout), what));
+  return container->remove();
+}
+
+Status package_manager(Report& report) {
+  Result<std::string> dpkg = find_program({"/usr/bin/dpkg", "/bin/dpkg"});
+  if (!dpkg) return dpkg.error();
+  std::string id;
+  SCENARIO_TRY(run_in_fake_container({.program = *dpkg, .argv = {"dpkg", "-l"}}, "dpkg -l", report, id));
+  report.did("ran dpkg -l in fake container " + id);
   return {};
 }
 
@@ -127,6 +140,7 @@ Status ptrace_attach(Report& report) {
     ::_exit(body(write_end.get()));
   }
   Child target(pid, "ptrace target");
+  report.pid(::getpid());  // the tracer
   report.pid(pid);
 
   if (::ptrace(PTRACE_ATTACH, pid, nullptr, nullptr) != 0) return system_error("PTRACE_ATTACH");
@@ -152,33 +166,64 @@ Status ptrace_attach(Report& report) {
   return {};
 }
 
+// What a container runtime does for `docker run --privileged`, minus the image: in the fake
+// container, a new PID namespace whose pid 1 runs with every capability of root.
 Status privileged_container(Report& report) {
-  report.unavailable("starting a privileged container needs a container runtime; vigil-scenarios never starts one");
+  Result<std::string> unshare = find_program({"/usr/bin/unshare", "/bin/unshare"});
+  if (!unshare) return unshare.error();
+  Result<std::string> true_path = find_program({"/usr/bin/true", "/bin/true"});
+  if (!true_path) return true_path.error();
+  std::string id;
+  SCENARIO_TRY(run_in_fake_container({.program = *unshare, .argv = {"unshare", "--pid", "--fork", *true_path}},
+                                     "unshare --pid --fork true", report, id));
+  report.did("in fake container " + id + ", ran " + *true_path +
+             " as pid 1 of a new PID namespace with all capabilities (unshare --pid --fork)");
   return {};
 }
 
+// What `docker run -v /etc:/host-etc` does inside the container: in the fake container and a
+// private mount namespace, bind-mount the host's /etc onto a temporary directory and look at it.
+// The mount lives and dies with that namespace; the host's mounts never change.
 Status sensitive_mount_container(Report& report) {
-  report.unavailable(
-      "starting a container with a sensitive mount needs a container runtime; vigil-scenarios never starts one");
+  Result<std::string> unshare = find_program({"/usr/bin/unshare", "/bin/unshare"});
+  if (!unshare) return unshare.error();
+  Result<std::string> mount = find_program({"/usr/bin/mount", "/bin/mount"});
+  if (!mount) return mount.error();
+  Result<std::string> sh = find_program({"/bin/sh", "/usr/bin/sh"});
+  if (!sh) return sh.error();
+  Result<TempDir> dir = TempDir::create("vigil-scenario");
+  if (!dir) return dir.error();
+  const std::string target = *dir / "host-etc";
+  if (::mkdir(target.c_str(), 0700) != 0) return system_error("mkdir " + target);
+  const std::string script = *mount + " --bind /etc " + target + " && test -e " + target + "/passwd";
+  std::string id;
+  SCENARIO_TRY(run_in_fake_container(
+      {.program = *unshare, .argv = {"unshare", "--mount", "--propagation", "private", *sh, "-c", script}},
+      "unshare --mount ... mount --bind /etc", report, id));
+  report.did("in fake container " + id + " and a private mount namespace, bind-mounted /etc onto " + target +
+             " (gone with the namespace)");
   return {};
 }
 
 constexpr Scenario kProcessScenarios[] = {
-    {"package-manager", "run dpkg -l", "Launch Package Management Process in Container",
-     "the rule also needs a container", package_manager},
+    {"package-manager", "run dpkg -l in a fake container", "Package manager launched in container",
+     "runs in a fake container: cgroups named docker/<64 hex>, removed after", package_manager},
     {"change-namespace", "unshare -n true; setns into the own network namespace",
-     "Change thread namespace; Change namespace privileges via unshare",
-     "the unshare rule also needs a container", change_namespace},
+     "Namespace created with unshare; Namespace entered with setns", "", change_namespace},
     {"fileless-exec-memfd", "copy /bin/true into memfd_create and run it with fexecve",
-     "Fileless execution via memfd_create", "", fileless_exec_memfd},
+     "Fileless execution from memory", "", fileless_exec_memfd},
     {"exec-from-dev-shm", "copy /bin/true to /dev/shm/vigil-scenario-XXXXXX, run it, remove it",
-     "Execution from /dev/shm", "not available (exit 2) where /dev/shm is mounted noexec", exec_from_dev_shm},
+     "Program executed from /dev/shm", "not available (exit 2) where /dev/shm is mounted noexec", exec_from_dev_shm},
     {"ptrace-attach", "PTRACE_ATTACH an own child, PTRACE_POKEDATA a word of its stack, detach",
-     "PTRACE attached to process", "", ptrace_attach},
-    {"privileged-container", "start a privileged container", "Launch Privileged Container",
-     "not available (exit 2): needs a container runtime", privileged_container},
-    {"sensitive-mount-container", "start a container with a sensitive host mount", "Launch Sensitive Mount Container",
-     "not available (exit 2): needs a container runtime", sensitive_mount_container},
+     "Process memory accessed with ptrace", "", ptrace_attach},
+    {"privileged-container",
+     "in a fake container: unshare --pid --fork true, so pid 1 of a new PID namespace runs with all capabilities",
+     "Privileged container started", "runs in a fake container: cgroups named docker/<64 hex>, removed after",
+     privileged_container},
+    {"sensitive-mount-container",
+     "in a fake container and a private mount namespace: mount --bind /etc TMP/host-etc",
+     "Sensitive host path mounted in container",
+     "runs in a fake container; the bind mount exists only in the private mount namespace", sensitive_mount_container},
 };
 
 }  // namespace

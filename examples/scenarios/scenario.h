@@ -47,7 +47,7 @@ class Report {
   std::string unavailable_;
 };
 
-// One behaviour, and the rules of the default Falco rules files it is meant to trigger.
+// One behaviour, and the rules of vigil's default ruleset (rules/vigil_rules.yaml) it must trigger.
 struct Scenario {
   std::string_view name;     // kebab-case, the subcommand argument
   std::string_view summary;  // what it does, for `list` and `--help`

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 
+#include "fake_container.h"
 #include "files.h"
 #include "process.h"
 #include "scenario.h"
@@ -17,7 +18,8 @@ namespace {
 
 Result<std::string> bash_path() { return find_program({"/bin/bash", "/usr/bin/bash"}); }
 
-// script(1) gives the shell a fresh pseudo-terminal; the shell prints its pid and its tty.
+// script(1) gives the shell a fresh pseudo-terminal; the shell prints its pid and its tty. All of
+// it runs in a fake container (docker-named cgroups), removed afterwards.
 Status terminal_shell(Report& report) {
   Result<std::string> script = find_program({"/usr/bin/script", "/bin/script"});
   if (!script) return Error{"script(1) is missing (util-linux): " + script.error().message};
@@ -25,11 +27,14 @@ Status terminal_shell(Report& report) {
   if (!bash) return bash.error();
   Result<TempDir> home = TempDir::create("vigil-scenario-home");
   if (!home) return home.error();
+  Result<FakeContainer> container = FakeContainer::create();
+  if (!container) return container.error();
 
   const Command command{.program = *script,
                         .argv = {"script", "-q", "-e", "-c", "bash -i -c 'echo $$; tty'", "/dev/null"},
                         .env = {"HOME=" + home->path(), "SHELL=" + *bash},
-                        .stdout_path = *home / "out"};
+                        .stdout_path = *home / "out",
+                        .container = &*container};
   Result<Child> child = spawn(command);
   if (!child) return child.error();
   report.pid(child->pid());
@@ -42,7 +47,9 @@ Status terminal_shell(Report& report) {
   const std::string tty_name = out->substr(tty, out->find_first_of("\r\n", tty) - tty);
   pid_t shell_pid = 0;
   if (std::sscanf(out->c_str(), "%d", &shell_pid) == 1) report.pid(shell_pid);
-  report.did("ran an interactive bash with a terminal (" + tty_name + ") under script(1)");
+  SCENARIO_TRY(container->remove());
+  report.did("in fake container " + container->short_id() + " ran an interactive bash with a terminal (" +
+             tty_name + ") under script(1)");
   return {};
 }
 
@@ -173,23 +180,26 @@ Status tamper_shell_history(Report& report) {
   report.did("chmod u-w " + history);
   if (::unlink(history.c_str()) != 0) return system_error("delete " + history);
   report.did("deleted it");
+  report.pid(::getpid());  // the truncation, chmod and unlink were this program's
   return {};
 }
 
 constexpr Scenario kShellScenarios[] = {
     {"terminal-shell", "run an interactive bash on a pseudo-terminal: script -qc 'bash -i -c ...' /dev/null",
-     "Terminal shell in container", "the rule also needs a container", terminal_shell},
+     "Interactive shell in container", "runs in a fake container: cgroups named docker/<64 hex>, removed after",
+     terminal_shell},
     {"web-server-spawns-shell",
      "a process renamed to nginx (prctl PR_SET_NAME) forks a worker, also nginx, that runs sh -c id",
-     "Run shell untrusted; Web Server Spawned Shell", "", web_server_spawns_shell},
-    {"shell-via-symlink", "run bash through a symlink with another name: TMP/x -i -c true", "",
-     "evasion: proc.name is x, so only a rule keyed on the executable path sees a shell", shell_via_symlink},
+     "Shell spawned by a service", "", web_server_spawns_shell},
+    {"shell-via-symlink", "run bash through a symlink with another name: TMP/x -i -c true",
+     "Shell run under a disguised name",
+     "evasion: proc.name is x; the resolved executable path says bash", shell_via_symlink},
     {"modify-shell-config", "append a comment to /root/.bashrc, then restore its exact bytes and timestamps",
-     "Modify Shell Configuration File; Write below root", "", modify_shell_config},
+     "Shell configuration file modified", "", modify_shell_config},
     {"tamper-shell-history",
      "in a temporary HOME: truncate .bash_history, unset HISTFILE, HISTFILE=/dev/null bash -i, "
      "chmod u-w and delete .bash_history",
-     "Delete or rename shell history", "", tamper_shell_history},
+     "Shell history tampered with; Shell history disabled", "", tamper_shell_history},
 };
 
 }  // namespace

@@ -154,7 +154,7 @@ TEST_CASE("vigil's default rules load, validate and run on a capture") {
   CHECK(v.status == 0);
   CHECK(v.out.find("warning") == std::string::npos);
   const CliRun list = run_cli(vigil_cli() + " -L");
-  CHECK(lines_containing(list.out, "Read sensitive file untrusted") == 1);
+  CHECK(lines_containing(list.out, "Sensitive file read by untrusted program") == 1);
   CHECK(line_count(list.out) >= 2 + 5);
   const CliRun replay = run_cli(vigil_cli() + " -e " + capture_path("cat_write.scap"));
   CHECK(replay.status == 0);
