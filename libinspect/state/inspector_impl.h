@@ -9,6 +9,7 @@
 
 #include "state/event_actions.h"
 #include "state/hostnames.h"
+#include "state/real_path_cache.h"
 #include "vigil/inspect/inspector.h"
 
 namespace vigil::inspect {
@@ -50,7 +51,9 @@ struct Inspector::Impl {
         resolver(threads, users),
         own_hostname_resolver(opts.hostname_resolver ? nullptr : make_system_hostname_resolver()),
         hostnames(opts.hosts_file, opts.hostname_resolver ? opts.hostname_resolver : own_hostname_resolver.get(),
-                  opts.max_hostname_addresses) {}
+                  opts.max_hostname_addresses),
+        realpath_cache(opts.realpath_cache_entries),
+        realpath_openat2(opts.realpath_openat2) {}
 
   InspectorOptions options;
   ThreadTable threads;
@@ -84,6 +87,10 @@ struct Inspector::Impl {
 
   std::string path_scratch;  // reused for path resolution; keeps its capacity
   std::string realpath_scratch;
+  // fd.realpath (real_path.cpp): the paths that reached files, and whether openat2 may be asked.
+  detail::RealPathCache realpath_cache;
+  bool realpath_openat2;
+  std::string realpath_lookup;  // the path fd.realpath looks up; keeps its capacity
   std::string name_scratch;
   bool live = false;         // seeded as StateOrigin::LiveHost
 
@@ -121,6 +128,14 @@ struct Inspector::Impl {
   bool update_tuple(FdState& fd, const capture::SockTuple& tuple);
   void infer_local_address(FdState& fd) const;
 };
+
+namespace detail {
+// The inspector's state, for libinspect code that gets only a const Inspector& (field
+// extraction) but keeps memory across events (fd.realpath's cache).
+struct InspectorInternals {
+  static Inspector::Impl& of(const Inspector& inspector) { return *inspector.impl_; }
+};
+}  // namespace detail
 
 // Joins `path` to `base` (a directory) unless it is absolute, then removes "." and ".." parts and
 // repeated slashes, the way libsinsp does. Writes into `out`.

@@ -2,10 +2,15 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <vector>
 
 #include "state/inspector_impl.h"
@@ -55,11 +60,29 @@ bool has_dotdot(std::string_view path) {
   return false;
 }
 
-bool root_matches(int root_fd, std::string_view lookup, const FileIdentity& want, std::string& out) {
-  FileIdentity got;
-  if (!resolve_below_root(root_fd, lookup, out, got)) return false;
+bool matches(const FileIdentity& want, const FileIdentity& got) {
   if (want.dev != 0 && got.dev != want.dev) return false;
   return got.ino == want.ino;
+}
+
+// openat2 below the root with O_PATH: nothing is read, only search permission is needed, no
+// side effect (no atime update, no device or FIFO opened). -1 and errno on failure.
+int open_below(int root_fd, const char* path, uint64_t resolve) {
+  struct open_how how {};
+  how.flags = O_PATH | O_CLOEXEC;
+  how.resolve = resolve;
+  return static_cast<int>(::syscall(SYS_openat2, root_fd, path, &how, sizeof how));
+}
+
+// openat2 missing (before Linux 5.6) or forbidden (seccomp).
+bool openat2_unavailable(int err) { return err == ENOSYS || err == EPERM || err == E2BIG; }
+
+// Failures the walk could not get past either: the kernel's own lookup found nothing there.
+bool lookup_failed(int err) { return err == ENOENT || err == ENOTDIR || err == EACCES || err == ENAMETOOLONG; }
+
+bool walk_matches(const RootLookup& at, std::string_view path, std::string& out) {
+  FileIdentity got;
+  return resolve_below_root(at.root_fd, path, out, got) && matches(at.want, got);
 }
 
 }  // namespace
@@ -132,6 +155,51 @@ void unnormalized_open_path(std::string_view base, std::string_view raw, std::st
   out.append(raw);
 }
 
+bool names_file(const RootLookup& at, const std::string& path) {
+  if (*at.kernel) {
+    const int fd = open_below(at.root_fd, path.c_str(), RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+    if (fd >= 0) {
+      struct stat st {};
+      const bool same = ::fstat(fd, &st) == 0 && matches(at.want, identity_of(st));
+      ::close(fd);
+      return same;
+    }
+    if (openat2_unavailable(errno)) {
+      *at.kernel = false;
+    } else if (errno != EAGAIN && errno != EXDEV) {
+      return false;  // missing, or a symlink on the way: not this path
+    }
+  }
+  std::string out;
+  return walk_matches(at, path, out) && out == path;
+}
+
+bool resolve_to_file(const RootLookup& at, const std::string& path, std::string& out) {
+  if (*at.kernel) {
+    const int fd = open_below(at.root_fd, path.c_str(), RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+    if (fd >= 0) {
+      struct stat st {};
+      const bool same = ::fstat(fd, &st) == 0 && matches(at.want, identity_of(st));
+      char link[40], name[PATH_MAX];
+      std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+      const ssize_t n = same ? ::readlink(link, name, sizeof name) : -1;
+      ::close(fd);
+      if (!same) return false;  // the kernel's lookup reaches another file
+      // The kernel names the file from this process's root; below the thread's root (a chroot
+      // inside ours) that name may not exist: it counts only if it reaches the file there.
+      if (n > 0 && static_cast<size_t>(n) < sizeof name && name[0] == '/') {
+        out.assign(name, static_cast<size_t>(n));
+        if (!has_dotdot(out) && names_file(at, out)) return true;
+      }
+    } else if (openat2_unavailable(errno)) {
+      *at.kernel = false;
+    } else if (lookup_failed(errno)) {
+      return false;
+    }
+  }
+  return walk_matches(at, path, out);
+}
+
 std::string_view fd_real_path(const EventContext& ctx, const FdState& fd) {
   switch (fd.realpath_state) {
     case FdState::RealPath::Resolved: return fd.realpath;
@@ -145,7 +213,9 @@ std::string_view fd_real_path(const EventContext& ctx, const FdState& fd) {
     fd.realpath.clear();
     return fd.name;
   }
-  const std::string lookup = fd.realpath.empty() ? fd.name : fd.realpath;
+  Inspector::Impl& state = InspectorInternals::of(inspector);
+  std::string& lookup = state.realpath_lookup;  // keeps its capacity: no allocation once warm
+  lookup.assign(fd.realpath.empty() ? fd.name : fd.realpath);
   fd.realpath.clear();
   const std::string& proc = inspector.options().proc_root;
 
@@ -162,26 +232,57 @@ std::string_view fd_real_path(const EventContext& ctx, const FdState& fd) {
   // The thread's root; when the thread has gone by now (short-lived commands usually have), its
   // process's or parent's, which share it unless a chroot or namespace change came between; and
   // this process's own root for threads on the host. The identity check rejects a wrong guess.
-  std::string roots[4];
+  char roots[4][256];
   size_t nroots = 0;
   for (int64_t id : {t->tid, t->pid, t->ptid}) {
     if (id <= 0) continue;
-    std::string r = proc + "/" + std::to_string(id) + "/root";
+    char* r = roots[nroots];
+    const int n = std::snprintf(r, sizeof roots[0], "%s/%lld/root", proc.c_str(), static_cast<long long>(id));
+    if (n <= 0 || static_cast<size_t>(n) >= sizeof roots[0]) continue;
     bool seen = false;
-    for (size_t i = 0; i < nroots; ++i) seen |= roots[i] == r;
-    if (!seen) roots[nroots++] = std::move(r);
+    for (size_t i = 0; i < nroots; ++i) seen |= std::strcmp(roots[i], r) == 0;
+    if (!seen) ++nroots;
   }
-  if (t->container.is_host() && t->root == "/") roots[nroots++] = "/";
-  std::string out;
-  auto resolved_in = [&](const std::string& root, const std::string& path) {
-    const int root_fd = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (t->container.is_host() && t->root == "/") std::strcpy(roots[nroots++], "/");
+
+  // The remembered path of the file is checked in the first root that can be opened; a path
+  // that no longer reaches the file there is forgotten (and replaced once resolved again).
+  bool cache_tried = false;
+  auto resolved_in = [&](const char* root, const std::string& path) {
+    const int root_fd = ::open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root_fd < 0) return false;
-    const bool ok = root_matches(root_fd, path, want, out);
-    ::close(root_fd);
-    if (ok) {
-      fd.realpath = std::move(out);
-      fd.realpath_state = FdState::RealPath::Resolved;
+    const RootLookup at{root_fd, want, &state.realpath_openat2};
+    bool ok = false;
+    if (!cache_tried) {
+      cache_tried = true;
+      if (const std::string* known = state.realpath_cache.find(want)) {
+        if (names_file(at, *known)) {
+          fd.realpath.assign(*known);
+          ++state.stats.realpath_cache_hits;
+          ok = true;
+        } else {
+          ++state.stats.realpath_cache_stale;
+          state.realpath_cache.erase(want);
+        }
+      }
     }
+    if (!ok) {
+      ++state.stats.realpath_lookups;
+      // Without openat2 the proof is a walk, which resolve_to_file does anyway.
+      if (state.realpath_openat2 && !has_dotdot(path) && names_file(at, path)) {
+        fd.realpath.assign(path);  // no symlink on the way: the path as opened is the real one
+        ok = true;
+      } else {
+        ok = resolve_to_file(at, path, fd.realpath);
+      }
+      if (ok) {
+        state.realpath_cache.put(want, fd.realpath);
+        state.stats.realpath_cache_evictions = state.realpath_cache.evictions();
+      }
+    }
+    ::close(root_fd);
+    if (ok) fd.realpath_state = FdState::RealPath::Resolved;
+    else fd.realpath.clear();
     return ok;
   };
   for (size_t i = 0; i < nroots; ++i)

@@ -39,6 +39,9 @@
 namespace vigil::inspect {
 
 class Inspector;
+namespace detail {
+struct InspectorInternals;
+}
 
 struct InspectorOptions {
   size_t max_threads = 131072;          // threads past this are refused (counted)
@@ -53,6 +56,15 @@ struct InspectorOptions {
   const ContainerMetadataProvider* container_provider = nullptr;
   // Where a live inspector looks at the running system (fd.realpath); tests may point it elsewhere.
   std::string proc_root = "/proc";
+  // fd.realpath remembers, across fds and processes, the path that last reached each file
+  // (device, inode): a later open of the same file costs one check of that path instead of a
+  // lookup. At most this many files (0: no memory, every fd resolves from scratch); each entry
+  // takes at most about 1 KiB (longer paths are not remembered).
+  size_t realpath_cache_entries = 4096;
+  // Lets fd.realpath ask the kernel to resolve paths (openat2 with RESOLVE_IN_ROOT, Linux 5.6+)
+  // instead of walking them component by component. Either gives the same answers; without
+  // openat2 (older kernels, seccomp) the walk is used anyway.
+  bool realpath_openat2 = true;
   // Host names (fd.*ip.name): the hosts file's names are always known; watch_hostname() adds
   // names through `hostname_resolver` (nullptr: the system's; must outlive the inspector). At
   // most `max_hostname_addresses` (address, name) pairs are kept.
@@ -79,6 +91,13 @@ struct InspectorStats {
   uint64_t orphan_exits = 0;           // procexit of an unknown thread
   uint64_t malformed_events = 0;       // missing or impossible parameters
   uint64_t enter_events_not_kept = 0;  // raw mode: enter event larger than the limit
+  // fd.realpath on a live host: answers proven from the remembered path of the file, remembered
+  // paths that no longer reached their file (the inode was reused or the file moved; resolved
+  // again), lookups from scratch, and remembered paths dropped for lack of room.
+  uint64_t realpath_cache_hits = 0;
+  uint64_t realpath_cache_stale = 0;
+  uint64_t realpath_lookups = 0;
+  uint64_t realpath_cache_evictions = 0;
 };
 
 // One event plus what the inspector knows about it. Valid until the next Inspector::process().
@@ -164,6 +183,7 @@ class Inspector {
   struct Impl;
 
  private:
+  friend struct detail::InspectorInternals;  // libinspect's field extractors reach the state
   std::unique_ptr<Impl> impl_;
   EventContext ctx_;
 };

@@ -1,0 +1,265 @@
+// fd.realpath's inspector-wide memory (InspectorOptions::realpath_cache_entries) and its two ways
+// of resolving (openat2 or the component walk), on real files of a temporary directory opened by
+// hand-built events of this process: a remembered path answers only while it still reaches the
+// file, the memory stays within its bound, and both ways give the same answers.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "event_builder.h"
+#include "test_paths.h"
+#include "vigil/inspect/inspector.h"
+
+using namespace vigil;
+using capture::Direction;
+using test::enc_i64;
+using test::enc_str;
+using test::enc_u32;
+using test::enc_u64;
+using test::TestEvent;
+
+namespace {
+
+struct Identity {
+  uint32_t dev = 0;
+  uint64_t ino = 0;
+};
+
+Identity identity(const std::string& path) {
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  const uint32_t ma = major(st.st_dev), mi = minor(st.st_dev);
+  return {(mi & 0xffu) | (ma << 8) | ((mi & ~0xffu) << 12), static_cast<uint64_t>(st.st_ino)};
+}
+
+std::string canonical(const std::string& path) {
+  char buf[PATH_MAX];
+  REQUIRE(::realpath(path.c_str(), buf) != nullptr);
+  return buf;
+}
+
+void write_file(const std::string& path, const char* text) { std::ofstream(path) << text; }
+
+//   real/secret, real/inner/, dirlink -> real/inner, link -> real/secret, secret (a decoy)
+struct Tree {
+  std::string root = canonical(test::temp_dir());
+  std::string secret = root + "/real/secret";
+  Tree() {
+    REQUIRE(::mkdir((root + "/real").c_str(), 0700) == 0);
+    REQUIRE(::mkdir((root + "/real/inner").c_str(), 0700) == 0);
+    write_file(secret, "s3cr3t");
+    write_file(root + "/secret", "decoy");
+    REQUIRE(::symlink((root + "/real/inner").c_str(), (root + "/dirlink").c_str()) == 0);
+    REQUIRE(::symlink("real/secret", (root + "/link").c_str()) == 0);
+  }
+};
+
+capture::CaptureMetadata this_process(const std::string& cwd, const std::string& root = "/") {
+  capture::CaptureMetadata meta;
+  capture::ThreadInfo me;
+  me.tid = me.pid = getpid();
+  me.ptid = getppid();
+  me.comm = me.exe = "vigil_inspect_tests";
+  me.cwd = cwd;
+  me.root = root;
+  meta.threads = {me};
+  return meta;
+}
+
+inspect::InspectorOptions options(size_t cache_entries, bool openat2 = true) {
+  inspect::InspectorOptions o;
+  o.realpath_cache_entries = cache_entries;
+  o.realpath_openat2 = openat2;
+  return o;
+}
+
+// A live inspector of this process working in `cwd`; each open() uses a new fd number.
+class Opener {
+ public:
+  Opener(const inspect::InspectorOptions& o, const std::string& cwd, const std::string& root = "/")
+      : inspector_(o) {
+    REQUIRE(inspector_.seed(this_process(cwd, root), inspect::StateOrigin::LiveHost).ok());
+  }
+  // fd.realpath of `path` opened now, the open reporting `id`.
+  std::string open(std::string_view path, Identity id) {
+    TestEvent ev("openat", Direction::Exit, getpid());
+    ev.set("fd", enc_i64(next_fd_++)).set("dirfd", enc_i64(-100)).set("name", enc_str(path)).set("flags", enc_u32(1))
+        .set("dev", enc_u32(id.dev)).set("ino", enc_u64(id.ino));
+    const auto& ctx = inspector_.process(ev.view(++num_));
+    auto f = inspector_.fields().bind("fd.realpath", std::nullopt);
+    REQUIRE(f.ok());
+    inspect::FieldValues v;
+    REQUIRE(f.value()->extract(ctx, v));
+    REQUIRE(v.size() == 1);
+    return std::string(v[0].str);
+  }
+  const inspect::InspectorStats& stats() const { return inspector_.stats(); }
+
+ private:
+  inspect::Inspector inspector_;
+  int64_t next_fd_ = 10;
+  uint64_t num_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("a remembered path answers a later open of the same file as a lookup from scratch would") {
+  Tree tree;
+  const Identity id = identity(tree.secret);
+  Opener cached(options(4096), tree.root);
+  Opener uncached(options(0), tree.root);
+  for (const char* spelling : {"link", "dirlink/../secret", "real/secret", "real/inner/../secret"}) {
+    INFO(spelling);
+    CHECK(cached.open(spelling, id) == tree.secret);
+    CHECK(uncached.open(spelling, id) == tree.secret);
+  }
+  // The first open resolved; the three after it were proven from the remembered path.
+  CHECK(cached.stats().realpath_lookups == 1);
+  CHECK(cached.stats().realpath_cache_hits == 3);
+  CHECK(uncached.stats().realpath_lookups == 4);
+  CHECK(uncached.stats().realpath_cache_hits == 0);
+}
+
+TEST_CASE("a remembered path that now reaches another file is not used, and is replaced") {
+  Tree tree;
+  const std::string first = tree.root + "/a", moved = tree.root + "/c";
+  for (bool openat2 : {true, false}) {
+    INFO("openat2 " << openat2);
+    write_file(first, "first");
+    const Identity id = identity(first);
+    Opener opener(options(4096, openat2), tree.root);
+    REQUIRE(opener.open("a", id) == first);
+    // The file moves and a new file takes its old name: the remembered path "a" now reaches
+    // another inode, as it would after the inode number of a deleted file was reused.
+    REQUIRE(::rename(first.c_str(), moved.c_str()) == 0);
+    write_file(first, "second");
+    REQUIRE(identity(first).ino != id.ino);
+    CHECK(opener.open("c", id) == moved);
+    CHECK(opener.stats().realpath_cache_stale == 1);
+    CHECK(opener.stats().realpath_cache_hits == 0);
+    // Resolved again, the new path is the one remembered.
+    CHECK(opener.open("c", id) == moved);
+    CHECK(opener.stats().realpath_cache_hits == 1);
+    REQUIRE(::unlink(moved.c_str()) == 0);
+    REQUIRE(::unlink(first.c_str()) == 0);
+  }
+}
+
+TEST_CASE("a remembered path that now goes through a symlink is not used") {
+  Tree tree;
+  for (bool openat2 : {true, false}) {
+    INFO("openat2 " << openat2);
+    const std::string dir = tree.root + (openat2 ? "/k1" : "/k2");
+    REQUIRE(::mkdir(dir.c_str(), 0700) == 0);
+    write_file(dir + "/f", "x");
+    const Identity id = identity(dir + "/f");
+    Opener opener(options(4096, openat2), tree.root);
+    REQUIRE(opener.open(dir + "/f", id) == dir + "/f");
+    // The directory moves away and a symlink takes its name: "dir/f" still reaches the file,
+    // but is no longer the path with every symlink resolved.
+    REQUIRE(::rename(dir.c_str(), (dir + "-moved").c_str()) == 0);
+    REQUIRE(::symlink((dir + "-moved").c_str(), dir.c_str()) == 0);
+    CHECK(opener.open(dir + "/f", id) == dir + "-moved/f");
+    CHECK(opener.stats().realpath_cache_stale == 1);
+  }
+}
+
+TEST_CASE("a hard link is named by its other name when that name was resolved first") {
+  Tree tree;
+  const std::string hard = tree.root + "/hard";
+  REQUIRE(::link(tree.secret.c_str(), hard.c_str()) == 0);
+  const Identity id = identity(tree.secret);
+  for (bool openat2 : {true, false}) {
+    INFO("openat2 " << openat2);
+    Opener remembering(options(4096, openat2), tree.root);
+    CHECK(remembering.open("real/secret", id) == tree.secret);
+    CHECK(remembering.open("hard", id) == tree.secret);
+    Opener other_first(options(4096, openat2), tree.root);
+    CHECK(other_first.open("hard", id) == hard);
+    CHECK(other_first.open("link", id) == hard);  // the symlink's target is a name of the same file
+    Opener forgetful(options(0, openat2), tree.root);
+    CHECK(forgetful.open("real/secret", id) == tree.secret);
+    CHECK(forgetful.open("hard", id) == hard);
+  }
+}
+
+TEST_CASE("the memory of fd.realpath keeps at most the configured number of files") {
+  Tree tree;
+  std::vector<std::string> files;
+  for (int i = 0; i < 5; ++i) {
+    files.push_back(tree.root + "/f" + std::to_string(i));
+    write_file(files.back(), "x");
+  }
+  Opener opener(options(2), tree.root);
+  for (const auto& f : files) REQUIRE(opener.open(f, identity(f)) == f);
+  CHECK(opener.stats().realpath_lookups == 5);
+  CHECK(opener.stats().realpath_cache_evictions == 3);
+  // The last one is still there; the first one was dropped and is resolved again.
+  CHECK(opener.open(files[4], identity(files[4])) == files[4]);
+  CHECK(opener.stats().realpath_cache_hits == 1);
+  CHECK(opener.open(files[0], identity(files[0])) == files[0]);
+  CHECK(opener.stats().realpath_cache_hits == 1);
+  CHECK(opener.stats().realpath_lookups == 6);
+  CHECK(opener.stats().realpath_cache_evictions == 4);
+}
+
+TEST_CASE("a path longer than an entry's limit is resolved but not remembered") {
+  Tree tree;
+  std::string dir = tree.root;
+  while (dir.size() <= 1100) {
+    dir += "/" + std::string(200, 'd');
+    REQUIRE(::mkdir(dir.c_str(), 0700) == 0);
+  }
+  const std::string file = dir + "/f";
+  write_file(file, "x");
+  Opener opener(options(16), tree.root);
+  CHECK(opener.open(file, identity(file)) == file);
+  CHECK(opener.open(file, identity(file)) == file);
+  CHECK(opener.stats().realpath_lookups == 2);
+  CHECK(opener.stats().realpath_cache_hits == 0);
+}
+
+TEST_CASE("openat2 and the component walk resolve fd.realpath to the same paths") {
+  Tree tree;
+  const Identity id = identity(tree.secret), decoy = identity(tree.root + "/secret");
+  Opener kernel(options(0, true), tree.root);
+  Opener walk(options(0, false), tree.root);
+  for (const char* spelling : {"link", "dirlink/../secret", "real/secret", "real/inner/../secret", "./link",
+                               "dirlink/../../link"}) {
+    INFO(spelling);
+    const std::string a = kernel.open(spelling, id), b = walk.open(spelling, id);
+    CHECK(a == tree.secret);
+    CHECK(a == b);
+    // The wrong file reported: both fall back to fd.name.
+    CHECK(kernel.open(spelling, decoy) == walk.open(spelling, decoy));
+  }
+  CHECK(kernel.open("no/such/file", id) == tree.root + "/no/such/file");
+  CHECK(walk.open("no/such/file", id) == tree.root + "/no/such/file");
+}
+
+TEST_CASE("a thread whose root is below this process's root gets the path inside its root, both ways") {
+  // A fake /proc where this process's root is the tree (as if chrooted there): the kernel names
+  // the file from the real root, which is not a path inside the thread's root.
+  Tree tree;
+  const std::string proc = canonical(test::temp_dir());
+  const std::string pid_dir = proc + "/" + std::to_string(getpid());
+  REQUIRE(::mkdir(pid_dir.c_str(), 0700) == 0);
+  REQUIRE(::symlink(tree.root.c_str(), (pid_dir + "/root").c_str()) == 0);
+  const Identity id = identity(tree.secret);
+  for (bool openat2 : {true, false}) {
+    INFO("openat2 " << openat2);
+    inspect::InspectorOptions o = options(4096, openat2);
+    o.proc_root = proc;
+    Opener chrooted(o, "/", "/srv/jail");  // not "/": no fallback to this process's root
+    CHECK(chrooted.open("/link", id) == "/real/secret");
+    CHECK(chrooted.open("/real/inner/../secret", id) == "/real/secret");
+    CHECK(chrooted.stats().realpath_cache_hits == 1);
+  }
+}
