@@ -37,6 +37,8 @@ function(vigil_add_library)
   if(NOT BUILD_SHARED_LIBS)
     add_library(${target}_shared SHARED $<TARGET_OBJECTS:${target}>)
     set_target_properties(${target}_shared PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/shared-twin)
+    # The objects' compile options also decide the link (the sanitizer runtime).
+    target_link_libraries(${target}_shared PRIVATE $<BUILD_INTERFACE:vigil_compile_options>)
     set(twin_deps)
     foreach(dep ${ARG_DEPENDS})
       list(APPEND twin_deps vigil_${dep}_shared)
