@@ -285,8 +285,13 @@ int run_detect(const CliOptions& options) {
     }
   }
   int code = report_source_end(s.source(), status, s.name());
-  // A last snapshot so short runs (and the end of long ones) are accounted for.
-  if (metrics_ticker) emit_metrics(detector.config(), snapshot(last_ts), detector.outputs());
+  // A last snapshot so short runs (and the end of long ones) are accounted for; the outputs are
+  // flushed first so their sent/dropped counters include every alert of the run.
+  if (metrics_ticker) {
+    if (Status st = detector.outputs().flush(); !st.ok())
+      std::fprintf(stderr, "vigil: %s\n", st.error().to_string().c_str());
+    emit_metrics(detector.config(), snapshot(last_ts), detector.outputs());
+  }
   if (Status st = detector.close(); !st.ok()) std::fprintf(stderr, "vigil: %s\n", st.error().to_string().c_str());
   std::fflush(stdout);
   print_summary(s, s.source().stats(), detector.alert_counters(), detector.outputs_stats());

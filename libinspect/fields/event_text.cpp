@@ -23,7 +23,7 @@ const capture::EventSchema* schema_for(const EventContext& ctx) {
 std::string_view render_event_args(const EventContext& ctx) {
   const capture::EventView& ev = ctx.event();
   const capture::EventSchema* schema = schema_for(ctx);
-  std::string& s = ctx.scratch();
+  std::string& s = ctx.text_scratch();
   capture::TextBuffer out = text_over(s);
   if (!schema) return {};
   capture::ParamContext pctx{*schema, ev.tid(), {80, &ctx.inspector().param_resolver()}};
@@ -45,7 +45,7 @@ std::string_view render_event_arg(const EventContext& ctx, std::string_view name
   if (pi.type == capture::ParamType::FsRelPath && pi.dirfd_param >= 0 &&
       static_cast<uint32_t>(pi.dirfd_param) < ev.nparams())
     pctx.dirfd = ev.param(static_cast<uint32_t>(pi.dirfd_param)).as_i64();
-  std::string& s = ctx.scratch();
+  std::string& s = ctx.text_scratch();
   capture::TextBuffer out = text_over(s);
   capture::FixedText<4096> resolved;
   capture::format_param(pctx, ev.param(static_cast<uint32_t>(i)), pi, out, resolved);
@@ -67,7 +67,7 @@ std::string_view event_type_text(const EventContext& ctx) {
 }
 
 std::string_view render_raw_arg(const EventContext& ctx, const capture::ParamInfo& pi, capture::ParamView p, bool& found) {
-  std::string& s = ctx.scratch();
+  std::string& s = ctx.text_scratch();
   capture::TextBuffer out = text_over(s);
   found = capture::format_param_raw(p, pi, out);
   return out.view();

@@ -151,7 +151,7 @@ webserver: {enabled: true}
   CHECK(c.append_output[0].format == "pod=%k8s.pod.name");
 }
 
-TEST_CASE("-o overrides set dotted paths, list items and list values like Falco's") {
+TEST_CASE("overrides given with -o set dotted paths, list items and list values like Falco's") {
   Config c = load_ok("rules_files: [/a.yaml, /b.yaml]\nfile_output: {enabled: false}\n",
                      {"json_output=true", "file_output.enabled=true", "file_output.filename=/tmp/x.txt",
                       "rules_files[1]=/c.yaml", "rules_files[2]=/d.yaml", "http_output.headers.X-Api-Key=secret",

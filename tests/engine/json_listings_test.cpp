@@ -14,7 +14,8 @@ TEST_CASE("validation JSON has Falco's keys in Falco's order") {
   auto l = load_rules(rule_yaml("r", "evt.type = open", "  typo: x\n"));
   REQUIRE(l.ok());
   CHECK(Engine::validation_json({l.result}) ==
-        R"({"falco_load_results":[{"name":"rules.yaml","successful":true,"errors":[],"warnings":[)"
+        R"({"falco_load_results":[{"name":"rules.yaml","successful":true,"schema_valid":"failed",)"
+              R"("schema_warnings":["line 6, column 3: unknown key 'typo'"],"errors":[],"warnings":[)"
         R"({"code":"LOAD_UNKNOWN_KEY","codedesc":"Unknown key","message":"Unknown key 'typo'. The key will be ignored.",)"
         R"("context":{"locations":[{"item_type":"rule","item_name":"r","position":{"name":"rules.yaml","line":6,)"
         R"("column":3}}],"snippet":"  priority: INFO\n  typo: x\n"}}]}]})");

@@ -122,6 +122,9 @@ class EventContext {
   uint64_t prev_ts() const { return prev_ts_; }
   // Rotating scratch strings for extractors that must build text (four live at once).
   std::string& scratch() const { return scratch_[scratch_next_++ & 3]; }
+  // Rotating buffers for rendered event text (evt.args, evt.arg.*): sized once to their full
+  // capacity and never shrunk, so rendering does not refill a buffer another extractor cleared.
+  std::string& text_scratch() const { return text_scratch_[text_scratch_next_++ & 3]; }
   // The calendar time of `secs` since the epoch, local or UTC; cached per second because the
   // conversion costs more than the rest of a line.
   const std::tm& calendar_time(int64_t secs, bool utc) const;
@@ -140,6 +143,8 @@ class EventContext {
   uint64_t exectime_ = 0;
   mutable std::string scratch_[4];
   mutable uint8_t scratch_next_ = 0;
+  mutable std::string text_scratch_[4];
+  mutable uint8_t text_scratch_next_ = 0;
   mutable int64_t tm_secs_[2] = {-1, -1};  // [local, utc]
   mutable std::tm tm_[2] = {};
 };
