@@ -261,8 +261,8 @@ int run_detect(const CliOptions& options) {
   capture::NextStatus status;
   while ((status = s.next(event, true)) == capture::NextStatus::Event || status == capture::NextStatus::Timeout) {
     if (status == capture::NextStatus::Timeout) {
+      next_watch_check_ns = 0;  // a quiet host: look at the watched files on every idle timeout
       handle_requests(0);
-      next_watch_check_ns = 0;
       publish(last_ts);
       continue;
     }

@@ -5,15 +5,12 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
-#include <limits.h>
-#include <stdlib.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <fstream>
 
-#include "event_builder.h"
+#include "realpath_support.h"
 #include "test_paths.h"
 #include "vigil/inspect/inspector.h"
 
@@ -24,54 +21,9 @@ using test::enc_str;
 using test::enc_u32;
 using test::enc_u64;
 using test::TestEvent;
+using namespace vigil::test;
 
 namespace {
-
-struct Identity {
-  uint32_t dev = 0;
-  uint64_t ino = 0;
-};
-
-Identity identity(const std::string& path) {
-  struct stat st {};
-  REQUIRE(::stat(path.c_str(), &st) == 0);
-  const uint32_t ma = major(st.st_dev), mi = minor(st.st_dev);
-  return {(mi & 0xffu) | (ma << 8) | ((mi & ~0xffu) << 12), static_cast<uint64_t>(st.st_ino)};
-}
-
-std::string canonical(const std::string& path) {
-  char buf[PATH_MAX];
-  REQUIRE(::realpath(path.c_str(), buf) != nullptr);
-  return buf;
-}
-
-void write_file(const std::string& path, const char* text) { std::ofstream(path) << text; }
-
-//   real/secret, real/inner/, dirlink -> real/inner, link -> real/secret, secret (a decoy)
-struct Tree {
-  std::string root = canonical(test::temp_dir());
-  std::string secret = root + "/real/secret";
-  Tree() {
-    REQUIRE(::mkdir((root + "/real").c_str(), 0700) == 0);
-    REQUIRE(::mkdir((root + "/real/inner").c_str(), 0700) == 0);
-    write_file(secret, "s3cr3t");
-    write_file(root + "/secret", "decoy");
-    REQUIRE(::symlink((root + "/real/inner").c_str(), (root + "/dirlink").c_str()) == 0);
-    REQUIRE(::symlink("real/secret", (root + "/link").c_str()) == 0);
-  }
-};
-
-capture::CaptureMetadata this_process(const std::string& cwd, const std::string& root = "/") {
-  capture::CaptureMetadata meta;
-  capture::ThreadInfo me;
-  me.tid = me.pid = getpid();
-  me.ptid = getppid();
-  me.comm = me.exe = "vigil_inspect_tests";
-  me.cwd = cwd;
-  me.root = root;
-  meta.threads = {me};
-  return meta;
-}
 
 inspect::InspectorOptions options(size_t cache_entries, bool openat2 = true) {
   inspect::InspectorOptions o;
@@ -85,20 +37,13 @@ class Opener {
  public:
   Opener(const inspect::InspectorOptions& o, const std::string& cwd, const std::string& root = "/")
       : inspector_(o) {
-    REQUIRE(inspector_.seed(this_process(cwd, root), inspect::StateOrigin::LiveHost).ok());
+    REQUIRE(inspector_.seed(this_process(cwd, getpid(), getppid(), root), inspect::StateOrigin::LiveHost).ok());
   }
   // fd.realpath of `path` opened now, the open reporting `id`.
   std::string open(std::string_view path, Identity id) {
-    TestEvent ev("openat", Direction::Exit, getpid());
-    ev.set("fd", enc_i64(next_fd_++)).set("dirfd", enc_i64(-100)).set("name", enc_str(path)).set("flags", enc_u32(1))
-        .set("dev", enc_u32(id.dev)).set("ino", enc_u64(id.ino));
+    TestEvent ev = open_event(getpid(), next_fd_++, path, id);
     const auto& ctx = inspector_.process(ev.view(++num_));
-    auto f = inspector_.fields().bind("fd.realpath", std::nullopt);
-    REQUIRE(f.ok());
-    inspect::FieldValues v;
-    REQUIRE(f.value()->extract(ctx, v));
-    REQUIRE(v.size() == 1);
-    return std::string(v[0].str);
+    return field_text(inspector_, ctx, "fd.realpath");
   }
   const inspect::InspectorStats& stats() const { return inspector_.stats(); }
 
@@ -111,7 +56,7 @@ class Opener {
 }  // namespace
 
 TEST_CASE("a remembered path answers a later open of the same file as a lookup from scratch would") {
-  Tree tree;
+  RealPathTree tree;
   const Identity id = identity(tree.secret);
   Opener cached(options(4096), tree.root);
   Opener uncached(options(0), tree.root);
@@ -128,7 +73,7 @@ TEST_CASE("a remembered path answers a later open of the same file as a lookup f
 }
 
 TEST_CASE("a remembered path that now reaches another file is not used, and is replaced") {
-  Tree tree;
+  RealPathTree tree;
   const std::string first = tree.root + "/a", moved = tree.root + "/c";
   for (bool openat2 : {true, false}) {
     INFO("openat2 " << openat2);
@@ -153,7 +98,7 @@ TEST_CASE("a remembered path that now reaches another file is not used, and is r
 }
 
 TEST_CASE("a remembered path that now goes through a symlink is not used") {
-  Tree tree;
+  RealPathTree tree;
   for (bool openat2 : {true, false}) {
     INFO("openat2 " << openat2);
     const std::string dir = tree.root + (openat2 ? "/k1" : "/k2");
@@ -172,7 +117,7 @@ TEST_CASE("a remembered path that now goes through a symlink is not used") {
 }
 
 TEST_CASE("a hard link is named by its other name when that name was resolved first") {
-  Tree tree;
+  RealPathTree tree;
   const std::string hard = tree.root + "/hard";
   REQUIRE(::link(tree.secret.c_str(), hard.c_str()) == 0);
   const Identity id = identity(tree.secret);
@@ -191,7 +136,7 @@ TEST_CASE("a hard link is named by its other name when that name was resolved fi
 }
 
 TEST_CASE("the memory of fd.realpath keeps at most the configured number of files") {
-  Tree tree;
+  RealPathTree tree;
   std::vector<std::string> files;
   for (int i = 0; i < 5; ++i) {
     files.push_back(tree.root + "/f" + std::to_string(i));
@@ -211,7 +156,7 @@ TEST_CASE("the memory of fd.realpath keeps at most the configured number of file
 }
 
 TEST_CASE("a path longer than an entry's limit is resolved but not remembered") {
-  Tree tree;
+  RealPathTree tree;
   std::string dir = tree.root;
   while (dir.size() <= 1100) {
     dir += "/" + std::string(200, 'd');
@@ -227,7 +172,7 @@ TEST_CASE("a path longer than an entry's limit is resolved but not remembered") 
 }
 
 TEST_CASE("openat2 and the component walk resolve fd.realpath to the same paths") {
-  Tree tree;
+  RealPathTree tree;
   const Identity id = identity(tree.secret), decoy = identity(tree.root + "/secret");
   Opener kernel(options(0, true), tree.root);
   Opener walk(options(0, false), tree.root);
@@ -247,7 +192,7 @@ TEST_CASE("openat2 and the component walk resolve fd.realpath to the same paths"
 TEST_CASE("a thread whose root is below this process's root gets the path inside its root, both ways") {
   // A fake /proc where this process's root is the tree (as if chrooted there): the kernel names
   // the file from the real root, which is not a path inside the thread's root.
-  Tree tree;
+  RealPathTree tree;
   const std::string proc = canonical(test::temp_dir());
   const std::string pid_dir = proc + "/" + std::to_string(getpid());
   REQUIRE(::mkdir(pid_dir.c_str(), 0700) == 0);

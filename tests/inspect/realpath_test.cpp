@@ -4,16 +4,13 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
-#include <limits.h>
-#include <stdlib.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
 
-#include "event_builder.h"
+#include "realpath_support.h"
 #include "test_paths.h"
 #include "vigil/capture/scap_reader.h"
 #include "vigil/inspect/inspector.h"
@@ -25,78 +22,9 @@ using test::enc_str;
 using test::enc_u32;
 using test::enc_u64;
 using test::TestEvent;
+using namespace vigil::test;
 
 namespace {
-
-constexpr uint32_t kORdonly = 1;
-
-struct Identity {
-  uint32_t dev = 0;
-  uint64_t ino = 0;
-};
-
-Identity identity(const std::string& path) {
-  struct stat st {};
-  REQUIRE(::stat(path.c_str(), &st) == 0);
-  const uint32_t ma = major(st.st_dev), mi = minor(st.st_dev);
-  return {(mi & 0xffu) | (ma << 8) | ((mi & ~0xffu) << 12), static_cast<uint64_t>(st.st_ino)};
-}
-
-std::string canonical(const std::string& path) {
-  char buf[PATH_MAX];
-  REQUIRE(::realpath(path.c_str(), buf) != nullptr);
-  return buf;
-}
-
-// A directory tree where lexical normalization and the kernel disagree:
-//   real/secret         the file
-//   real/inner/         a directory
-//   dirlink -> real/inner   so dirlink/../secret is real/secret (lexically: ./secret)
-//   link -> real/secret
-//   secret              a decoy where the lexical reading of dirlink/../secret points
-struct Tree {
-  std::string root = canonical(test::temp_dir());
-  std::string secret = root + "/real/secret";
-  Tree() {
-    REQUIRE(::mkdir((root + "/real").c_str(), 0700) == 0);
-    REQUIRE(::mkdir((root + "/real/inner").c_str(), 0700) == 0);
-    std::ofstream(secret) << "s3cr3t";
-    std::ofstream(root + "/secret") << "decoy";
-    REQUIRE(::symlink((root + "/real/inner").c_str(), (root + "/dirlink").c_str()) == 0);
-    REQUIRE(::symlink("real/secret", (root + "/link").c_str()) == 0);
-  }
-};
-
-// This process (as the events' thread), its parent and init, in `cwd`.
-capture::CaptureMetadata this_process(const std::string& cwd, int64_t tid = getpid(), int64_t ptid = getppid(),
-                                      const std::string& root = "/") {
-  capture::CaptureMetadata meta;
-  capture::ThreadInfo me;
-  me.tid = tid;
-  me.pid = tid;
-  me.ptid = ptid;
-  me.comm = me.exe = "vigil_inspect_tests";
-  me.cwd = cwd;
-  me.root = root;
-  meta.threads = {me};
-  return meta;
-}
-
-TestEvent open_event(int64_t tid, int64_t fd, std::string_view name, Identity id) {
-  TestEvent ev("openat", Direction::Exit, tid);
-  ev.set("fd", enc_i64(fd)).set("dirfd", enc_i64(-100)).set("name", enc_str(name)).set("flags", enc_u32(kORdonly))
-      .set("dev", enc_u32(id.dev)).set("ino", enc_u64(id.ino));
-  return ev;
-}
-
-std::string field(const inspect::Inspector& inspector, const inspect::EventContext& ctx, std::string_view name) {
-  auto f = inspector.fields().bind(name, std::nullopt);
-  REQUIRE(f.ok());
-  inspect::FieldValues v;
-  if (!f.value()->extract(ctx, v)) return "<NA>";
-  REQUIRE(v.size() == 1);
-  return std::string(v[0].str);
-}
 
 struct Seen {
   std::string name, realpath;
@@ -106,13 +34,13 @@ struct Seen {
 Seen open_and_read(inspect::Inspector& inspector, int64_t tid, std::string_view path, Identity id) {
   auto ev = open_event(tid, 7, path, id);
   const auto& ctx = inspector.process(ev.view());
-  return {field(inspector, ctx, "fd.name"), field(inspector, ctx, "fd.realpath")};
+  return {field_text(inspector, ctx, "fd.name"), field_text(inspector, ctx, "fd.realpath")};
 }
 
 }  // namespace
 
 TEST_CASE("a live inspector resolves fd.realpath through symlinks and '..' to the file the open reported") {
-  Tree tree;
+  RealPathTree tree;
   inspect::Inspector inspector;
   REQUIRE(inspector.seed(this_process(tree.root), inspect::StateOrigin::LiveHost).ok());
   REQUIRE(inspector.live());
@@ -135,7 +63,7 @@ TEST_CASE("a live inspector resolves fd.realpath through symlinks and '..' to th
 }
 
 TEST_CASE("fd.realpath falls back to fd.name when the file reached is not the one the open reported") {
-  Tree tree;
+  RealPathTree tree;
   inspect::Inspector inspector;
   REQUIRE(inspector.seed(this_process(tree.root), inspect::StateOrigin::LiveHost).ok());
   Identity other = identity(tree.root + "/secret");  // the decoy: a different inode, same device
@@ -160,40 +88,40 @@ TEST_CASE("fd.realpath falls back to fd.name when the file reached is not the on
 }
 
 TEST_CASE("fd.realpath is worked out once per fd and kept") {
-  Tree tree;
+  RealPathTree tree;
   inspect::Inspector inspector;
   REQUIRE(inspector.seed(this_process(tree.root), inspect::StateOrigin::LiveHost).ok());
   auto ev = open_event(getpid(), 7, "link", identity(tree.secret));
   const auto& ctx = inspector.process(ev.view());
-  CHECK(field(inspector, ctx, "fd.realpath") == tree.secret);
+  CHECK(field_text(inspector, ctx, "fd.realpath") == tree.secret);
   // Were it looked up again, the missing link would make it fall back to fd.name.
   REQUIRE(::unlink((tree.root + "/link").c_str()) == 0);
-  CHECK(field(inspector, ctx, "fd.realpath") == tree.secret);
+  CHECK(field_text(inspector, ctx, "fd.realpath") == tree.secret);
   const inspect::FdState* fd = inspector.threads().find(getpid())->files->fds.find(7);
   REQUIRE(fd != nullptr);
   CHECK(fd->realpath_state == inspect::FdState::RealPath::Resolved);
 }
 
 TEST_CASE("without dev and ino in the open event fd.realpath is checked against the fd still open") {
-  Tree tree;
+  RealPathTree tree;
   inspect::Inspector inspector;
   REQUIRE(inspector.seed(this_process(tree.root), inspect::StateOrigin::LiveHost).ok());
   const int real_fd = ::open(tree.secret.c_str(), O_RDONLY | O_CLOEXEC);
   REQUIRE(real_fd >= 0);
   auto open = open_event(getpid(), real_fd, "link", {});
   const auto& ctx = inspector.process(open.view());
-  CHECK(field(inspector, ctx, "fd.realpath") == tree.secret);
+  CHECK(field_text(inspector, ctx, "fd.realpath") == tree.secret);
   ::close(real_fd);
 
   // Not open any more (and nothing else to prove it with): the name as opened.
   auto closed = open_event(getpid(), real_fd, "link", {});
   const auto& ctx2 = inspector.process(closed.view(2));
-  CHECK(field(inspector, ctx2, "fd.realpath") == tree.root + "/link");
+  CHECK(field_text(inspector, ctx2, "fd.realpath") == tree.root + "/link");
 }
 
 TEST_CASE("fd.realpath of a thread that has exited is resolved in its parent's root") {
   // A root other than "/" keeps the host-root fallback out of the way.
-  Tree tree;
+  RealPathTree tree;
   const pid_t child = ::fork();
   if (child == 0) ::_exit(0);
   REQUIRE(child > 0);
@@ -206,7 +134,7 @@ TEST_CASE("fd.realpath of a thread that has exited is resolved in its parent's r
 }
 
 TEST_CASE("a relative path opened from a working directory known only lexically is resolved from the real one") {
-  Tree tree;
+  RealPathTree tree;
   char before[PATH_MAX];
   REQUIRE(::getcwd(before, sizeof before) != nullptr);
   // The process did chdir("dirlink/.."): lexically the tree's root, really real/.
@@ -220,7 +148,7 @@ TEST_CASE("a relative path opened from a working directory known only lexically 
 }
 
 TEST_CASE("replaying events, fd.realpath is fd.name") {
-  Tree tree;
+  RealPathTree tree;
   inspect::Inspector inspector;
   REQUIRE(inspector.seed(this_process(tree.root)).ok());
   CHECK_FALSE(inspector.live());
@@ -239,8 +167,8 @@ TEST_CASE("fd.realpath of a socket is its fd.name, live or not") {
   conn.set("res", enc_i64(0)).set("fd", enc_i64(9))
       .set("tuple", test::enc_tuple4({127, 0, 0, 1}, 40000, {127, 0, 0, 1}, 80));
   const auto& ctx = inspector.process(conn.view(2));
-  CHECK(field(inspector, ctx, "fd.name") == "127.0.0.1:40000->127.0.0.1:80");
-  CHECK(field(inspector, ctx, "fd.realpath") == "127.0.0.1:40000->127.0.0.1:80");
+  CHECK(field_text(inspector, ctx, "fd.name") == "127.0.0.1:40000->127.0.0.1:80");
+  CHECK(field_text(inspector, ctx, "fd.realpath") == "127.0.0.1:40000->127.0.0.1:80");
 }
 
 TEST_CASE("on every event of a shared capture fd.realpath equals fd.name") {
