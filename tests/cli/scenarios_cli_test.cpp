@@ -24,6 +24,9 @@
 #include <vector>
 
 #include "test_paths.h"
+#include "test_text.h"
+
+using vigil::test::slurp;
 
 using vigil::test::binary_path;
 using vigil::test::temp_dir;
@@ -50,13 +53,6 @@ const std::vector<std::string> kContainerScenarios = {"terminal-shell", "package
                                                       "sensitive-mount-container"};
 
 std::string scenarios_binary() { return binary_path("examples/scenarios/vigil-scenarios"); }
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 size_t count_lines(const std::string& text) { return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')); }
 

@@ -12,6 +12,9 @@
 #include <vector>
 
 #include "cli_support.h"
+#include "test_text.h"
+
+using vigil::test::slurp;
 
 using namespace vigil::test;
 namespace fs = std::filesystem;
@@ -96,8 +99,6 @@ class LoopbackHttpReceiver {
   std::thread thread_;
   std::vector<Request> requests_;
 };
-
-std::string slurp(const std::string& path) { return run_cli("cat " + shell_quote(path)).out; }
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;

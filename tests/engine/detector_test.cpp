@@ -14,6 +14,10 @@
 #include "vigil/engine/config_watcher.h"
 #include "vigil/engine/detector.h"
 #include "vigil/inspect/inspector.h"
+#include "test_text.h"
+
+using vigil::test::slurp;
+using vigil::test::count;
 
 using namespace vigil::engine;
 namespace fs = std::filesystem;
@@ -21,19 +25,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const char* kLibc = "/lib/x86_64-linux-gnu/libc.so.6";
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-size_t count(const std::string& text, const std::string& needle) {
-  size_t n = 0;
-  for (size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
-  return n;
-}
 
 std::string rule(const std::string& name, const std::string& condition, const std::string& output) {
   return "- rule: " + name + "\n  desc: test\n  condition: " + condition + "\n  output: \"" + output +

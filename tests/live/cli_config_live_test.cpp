@@ -21,6 +21,10 @@
 #include <vector>
 
 #include "test_paths.h"
+#include "test_text.h"
+
+using vigil::test::slurp;
+using vigil::test::count;
 
 extern char** environ;
 
@@ -28,19 +32,6 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-size_t count(const std::string& text, const std::string& needle) {
-  size_t n = 0;
-  for (size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
-  return n;
-}
 
 // Polls `path` until it holds `n` copies of `needle`; false after `limit`.
 bool wait_for(const std::string& path, const std::string& needle, size_t n = 1, std::chrono::seconds limit = 20s) {

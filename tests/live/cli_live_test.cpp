@@ -17,6 +17,10 @@
 #include <vector>
 
 #include "test_paths.h"
+#include "test_text.h"
+
+using vigil::test::slurp;
+using vigil::test::count;
 
 extern char** environ;
 
@@ -25,19 +29,6 @@ namespace {
 using namespace std::chrono_literals;
 
 std::string vigil_bin() { return vigil::test::binary_path("examples/vigil"); }
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-size_t count(const std::string& text, const std::string& needle) {
-  size_t n = 0;
-  for (size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
-  return n;
-}
 
 // A vigil process in the background with stdout and stderr going to files.
 struct Background {

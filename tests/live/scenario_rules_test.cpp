@@ -25,17 +25,13 @@
 #include <vector>
 
 #include "test_paths.h"
+#include "test_text.h"
+
+using vigil::test::slurp;
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::vector<std::string> split(const std::string& text, const std::string& sep) {
   std::vector<std::string> out;
