@@ -23,7 +23,8 @@ if probe=$("$vigil" -w /dev/null -M 0.2 2>&1); then
   exec "$vigil"
 fi
 echo "run.sh: live capture is impossible on this machine:" >&2
-echo "$probe" | grep -v '^vigil: live capture: ' | sed 's/^/  /' >&2
+echo "$probe" | grep -v '^vigil: live capture: ' \
+  | sed -e 's/^vigil: live capture is impossible on this machine: //' -e 's/^/  /' >&2
 if [ -n "${VIGIL_CAPTURE:-}" ]; then
   echo "run.sh: replaying $VIGIL_CAPTURE (VIGIL_CAPTURE) through the default rules instead" >&2
   exec "$vigil" -e "$VIGIL_CAPTURE"
@@ -38,4 +39,5 @@ run.sh: replaying the bundled demo capture instead ($demo: a synthetic attack on
         Your own capture: VIGIL_CAPTURE=trace.scap scripts/run.sh (record one where live capture
         works: sudo vigil -w trace.scap -M 30)
 MSG
-exec "$vigil" -e "$demo"
+# Alerts about a made-up host do not belong in this machine's syslog: stdout only.
+exec "$vigil" -o syslog_output.enabled=false -e "$demo"
