@@ -61,31 +61,30 @@ void Process::apply(const Launch& launch, State& s) {
   if (launch.vpid) s.vpid = *launch.vpid;
 }
 
-
 SyscallRecord Process::syscall(std::string_view name) const { return SyscallRecord(name, host_.now(), state_.tid); }
 
-void Process::fill_snapshot(SyscallRecord& r) const {
-  r.set_text("exe", state_.argv.front())
-      .set_bytes("args", nul_list(args_of(state_.argv)))
-      .set("tid", state_.tid)
-      .set("pid", state_.pid)
-      .set("ptid", state_.ptid)
-      .set_text("cwd", state_.cwd)
+void Process::fill_snapshot(const State& s, SyscallRecord& r) {
+  r.set_text("exe", s.argv.front())
+      .set_bytes("args", nul_list(args_of(s.argv)))
+      .set("tid", s.tid)
+      .set("pid", s.pid)
+      .set("ptid", s.ptid)
+      .set_text("cwd", s.cwd)
       .set("fdlimit", static_cast<int64_t>(kFdLimit))
       .set("pgft_maj", 0)
       .set("pgft_min", 120)
-      .set("vm_size", state_.vm_size_kb)
-      .set("vm_rss", state_.vm_rss_kb)
+      .set("vm_size", s.vm_size_kb)
+      .set("vm_rss", s.vm_rss_kb)
       .set("vm_swap", 0)
-      .set_text("comm", state_.comm)
-      .set_bytes("cgroups", nul_list(state_.cgroups));
+      .set_text("comm", s.comm)
+      .set_bytes("cgroups", nul_list(s.cgroups));
 }
 
 SyscallRecord Process::clone_exit(int64_t res, const State& side, uint32_t flags) const {
+  // The event belongs to the thread it returns in, the caller or the new child, and carries
+  // that thread's snapshot.
   SyscallRecord r("clone", host_.now(), side.tid);
-  // The snapshot is the one of the thread the event belongs to: the caller, or the new child.
-  Process view(host_, side);
-  view.fill_snapshot(r);
+  fill_snapshot(side, r);
   r.set("res", res).set("flags", flags).set("uid", side.uid).set("gid", side.gid);
   r.set("vtid", side.vpid).set("vpid", side.vpid).set("pidns_init_start_ts", 0);
   return r;
@@ -124,7 +123,7 @@ void Process::exec(const Launch& launch) {
   state_.vm_size_kb = 8000 + static_cast<uint32_t>(inode_of(state_.exepath) % 90000);
   state_.vm_rss_kb = state_.vm_size_kb / 4;
   SyscallRecord r = syscall("execve");
-  fill_snapshot(r);
+  fill_snapshot(state_, r);
   r.set("res", 0)
       .set_bytes("env", nul_list(state_.env))
       .set("tty", state_.tty)
@@ -168,6 +167,7 @@ void Process::open_fails(std::string_view path, uint32_t flags, int64_t errno_va
 }
 
 void Process::read(int64_t fd, std::string_view data) {
+  require_fd(fd, "read");
   SyscallRecord r = syscall("read");
   r.set("res", static_cast<int64_t>(data.size()))
       .set_bytes("data", data.substr(0, kSnapLen))
@@ -177,6 +177,7 @@ void Process::read(int64_t fd, std::string_view data) {
 }
 
 void Process::write(int64_t fd, std::string_view data) {
+  require_fd(fd, "write");
   SyscallRecord r = syscall("write");
   r.set("res", static_cast<int64_t>(data.size()))
       .set_bytes("data", data.substr(0, kSnapLen))
@@ -186,6 +187,7 @@ void Process::write(int64_t fd, std::string_view data) {
 }
 
 void Process::close(int64_t fd) {
+  require_fd(fd, "close");
   host_.emit(syscall("close").set("res", 0).set("fd", fd));
   remove_fd(fd);
 }
@@ -204,16 +206,19 @@ int64_t Process::tcp_socket() {
 }
 
 void Process::connect(int64_t fd, Endpoint local, Endpoint remote) {
+  require_fd(fd, "connect");
   host_.emit(syscall("connect").set("res", 0).set_bytes("tuple", socket_tuple(local, remote)).set("fd", fd)
                  .set_bytes("addr", socket_address(remote)));
 }
 
 void Process::connect_refused(int64_t fd, Endpoint remote) {
+  require_fd(fd, "connect");
   host_.emit(syscall("connect").set("res", -kEconnrefused).set("fd", fd).set_bytes("addr", socket_address(remote)));
 }
 
 int64_t Process::accept(int64_t listen_fd, Endpoint client, Endpoint server) {
-  (void)listen_fd;  // accept4_X names only the new fd; the listener shows in the tuple's server side
+  // accept4's exit names only the new fd; the listener shows as the tuple's server side.
+  require_fd(listen_fd, "accept");
   const int64_t fd = lowest_free_fd();
   host_.emit(syscall("accept4").set("fd", fd).set_bytes("tuple", socket_tuple(client, server)).set("queuepct", 0)
                  .set("queuelen", 0).set("queuemax", 511).set("flags", 0));
@@ -222,6 +227,7 @@ int64_t Process::accept(int64_t listen_fd, Endpoint client, Endpoint server) {
 }
 
 void Process::dup2(int64_t oldfd, int64_t newfd) {
+  require_fd(oldfd, "dup2");
   host_.emit(syscall("dup2").set("res", newfd).set("oldfd", oldfd).set("newfd", newfd));
   add_fd(newfd);
 }
@@ -255,6 +261,12 @@ capture::ThreadInfo Process::thread_info() const {
   t.cap_effective = state_.capabilities;
   t.exe_ino = inode_of(state_.exepath);
   return t;
+}
+
+void Process::require_fd(int64_t fd, std::string_view call) const {
+  if (!std::binary_search(state_.fds.begin(), state_.fds.end(), fd))
+    fail(state_.comm + " (" + std::to_string(state_.tid) + ") calls " + std::string(call) + " on fd " +
+         std::to_string(fd) + ", which it does not have open");
 }
 
 int64_t Process::lowest_free_fd() const {

@@ -110,9 +110,11 @@ class Process {
   // Sets what `launch` says on `s` (an exec, or a process at capture start).
   static void apply(const Launch& launch, State& s);
   SyscallRecord syscall(std::string_view name) const;
-  // The process snapshot clone and execve exits carry.
-  void fill_snapshot(SyscallRecord& r) const;
-  SyscallRecord clone_exit(int64_t res, const State& caller, uint32_t flags) const;
+  // The process snapshot clone and execve exits carry, of the thread `s` they belong to.
+  static void fill_snapshot(const State& s, SyscallRecord& r);
+  SyscallRecord clone_exit(int64_t res, const State& side, uint32_t flags) const;
+  // Fails the story when `fd` is not open here (a read of a closed fd is a story mistake).
+  void require_fd(int64_t fd, std::string_view call) const;
   int64_t lowest_free_fd() const;
   void add_fd(int64_t fd);
   void remove_fd(int64_t fd);
