@@ -177,6 +177,11 @@ TEST_CASE("vigil --print shows every event of the demo capture, one exit event p
   CHECK(lines_containing(dirs.out, "< ") + lines_containing(dirs.out, "> procexit") == written);
   CHECK(lines_containing(dirs.out, "> procexit") == 12);
 
+  // Gzip-compressed (-z), the same events.
+  generate(dir + "/demo.scap.gz", "-z");
+  CHECK(slurp(dir + "/demo.scap.gz").starts_with("\x1f\x8b"));
+  CHECK(line_count(run_cli(vigil_cli() + " -e " + shell_quote(dir + "/demo.scap.gz") + " --print").out) == written);
+
   // The story's host, as the metadata describes it.
   const CliRun hosts = run_cli(vigil_cli() + " -e " + shell_quote(demo_capture()) +
                                " -p '%proc.name %user.name %container.id' 'evt.type=execve and proc.name=sh'");
