@@ -62,8 +62,10 @@ Cast set_up_processes(DemoHost& host) {
   Cast c{};
   host.running(1, 0, {.exe = "/usr/lib/systemd/systemd", .argv = {"/sbin/init", "splash"}, .comm = "systemd",
                       .cgroup = "/init.scope", .env = kServiceEnv});
-  c.sshd = &host.running(412, 1, {.exe = "/usr/sbin/sshd", .argv = {"sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups"},
-                                  .env = kServiceEnv},
+  c.sshd = &host.running(412, 1,
+                         {.exe = "/usr/sbin/sshd",
+                          .argv = {"sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups"},
+                          .env = kServiceEnv},
                          with(dev_null_stdio(), {listening_socket(3, {"0.0.0.0", 22})}));
   c.rsyslogd = &host.running(530, 1, {.exe = "/usr/sbin/rsyslogd", .argv = {"/usr/sbin/rsyslogd", "-n", "-iNONE"},
                                       .uid = 104, .gid = 110, .env = kServiceEnv},
@@ -77,8 +79,10 @@ Cast set_up_processes(DemoHost& host) {
   const auto nginx_fds = with(dev_null_stdio(), {file_fd(4, "/var/log/nginx/access.log", kWrite | kAppend, 1301),
                                                  file_fd(5, "/var/log/nginx/error.log", kWrite | kAppend, 1302),
                                                  listening_socket(6, {"0.0.0.0", 80})});
-  host.running(780, 1, {.exe = "/usr/sbin/nginx", .argv = {"nginx: master process /usr/sbin/nginx -g daemon on; master_process on;"},
-                        .cgroup = "/system.slice/nginx.service", .env = kServiceEnv},
+  host.running(780, 1,
+               {.exe = "/usr/sbin/nginx",
+                .argv = {"nginx: master process /usr/sbin/nginx -g daemon on; master_process on;"},
+                .cgroup = "/system.slice/nginx.service", .env = kServiceEnv},
                nginx_fds);
   const Launch worker{.exe = "/usr/sbin/nginx", .argv = {"nginx: worker process"}, .uid = 33, .gid = 33,
                       .capabilities = kNoCapabilities, .cgroup = "/system.slice/nginx.service", .env = kServiceEnv};
@@ -92,7 +96,8 @@ Cast set_up_processes(DemoHost& host) {
   host.running(1231, 1204, {.exe = "/usr/sbin/sshd", .argv = {"sshd: admin@pts/0"}, .uid = 1000, .gid = 1000,
                             .loginuid = 1000, .capabilities = kNoCapabilities, .cgroup = session, .env = kServiceEnv},
                with(dev_null_stdio(), {connected_socket(4, {"192.0.2.10", 50022}, kSsh)}));
-  const auto pts0 = std::vector<capture::FdInfo>{file_fd(0, "/dev/pts/0", kReadWrite, 3), file_fd(1, "/dev/pts/0", kReadWrite, 3),
+  const auto pts0 = std::vector<capture::FdInfo>{file_fd(0, "/dev/pts/0", kReadWrite, 3),
+                                                 file_fd(1, "/dev/pts/0", kReadWrite, 3),
                                                  file_fd(2, "/dev/pts/0", kReadWrite, 3)};
   c.admin_shell = &host.running(1232, 1231, {.exe = "/usr/bin/bash", .filename = "/bin/bash", .argv = {"-bash"},
                                              .comm = "bash", .cwd = "/home/admin", .uid = 1000, .gid = 1000,
@@ -128,7 +133,8 @@ void serve_page(Process& worker, Endpoint visitor, std::string_view request, std
 
 void quiet_morning(DemoHost& host, Cast& c) {
   c.rsyslogd->write(7, "Mar  4 09:30:00 demo-host systemd[1]: Starting daily apt upgrade and clean activities...\n");
-  serve_page(*c.nginx_worker, {"203.0.113.45", 51522}, "GET / HTTP/1.1\r\nHost: shop.example\r\n", "/var/www/html/index.html");
+  serve_page(*c.nginx_worker, {"203.0.113.45", 51522}, "GET / HTTP/1.1\r\nHost: shop.example\r\n",
+             "/var/www/html/index.html");
 
   // The admin looks around in the ssh session.
   host.after(300);
@@ -138,7 +144,8 @@ void quiet_morning(DemoHost& host, Cast& c) {
   ls.write(1, "-rw-r--r-- 1 root root 612 Mar  1 08:12 index.html\n");
   ls.exit();
   host.after(400);
-  Process& tail = c.admin_shell->spawn(3011, {.exe = "/usr/bin/tail", .argv = {"tail", "-n", "5", "/var/log/nginx/access.log"}});
+  Process& tail =
+      c.admin_shell->spawn(3011, {.exe = "/usr/bin/tail", .argv = {"tail", "-n", "5", "/var/log/nginx/access.log"}});
   const int64_t log = tail.open("/var/log/nginx/access.log", kRead);
   tail.read(log, "203.0.113.45 - - [04/Mar/2025:09:30:00 +0000] \"GET / HTTP/1.1\" 200 612\n");
   tail.close(log);
@@ -152,7 +159,8 @@ void quiet_morning(DemoHost& host, Cast& c) {
 
   // cron rotates the nginx logs: logrotate truncates a log, which is its job (no alert).
   host.after(200);
-  Process& rotate = c.cron->spawn(3020, {.exe = "/usr/sbin/logrotate", .argv = {"/usr/sbin/logrotate", "/etc/logrotate.conf"}});
+  Process& rotate =
+      c.cron->spawn(3020, {.exe = "/usr/sbin/logrotate", .argv = {"/usr/sbin/logrotate", "/etc/logrotate.conf"}});
   const int64_t conf = rotate.open("/etc/logrotate.conf", kRead);
   rotate.read(conf, "weekly\nsu root adm\nrotate 4\ncreate\ninclude /etc/logrotate.d\n");
   rotate.close(conf);
@@ -172,7 +180,8 @@ void quiet_morning(DemoHost& host, Cast& c) {
     auth.read(fd, "root:x:0:0:root:/root:/bin/bash\n");
     auth.close(fd);
   }
-  c.rsyslogd->write(8, "Mar  4 09:30:02 demo-host sshd[3030]: Failed password for root from 192.0.2.77 port 41830 ssh2\n");
+  c.rsyslogd->write(8, "Mar  4 09:30:02 demo-host sshd[3030]: Failed password for root from 192.0.2.77 port 41830"
+                       " ssh2\n");
   auth.exit(255);
   c.sshd->close(conn);
 }
@@ -183,7 +192,8 @@ void web_exploit(DemoHost& host, Cast& c) {
   Process& worker = *c.nginx_worker;
   const int64_t conn = worker.accept(6, {kAttacker, 40400}, kHttp);
   worker.read(conn, "POST /cgi-bin/upload.php?file=;id;uname%20-a HTTP/1.1\r\nHost: shop.example\r\n");
-  Process& probe = worker.spawn(3101, {.exe = "/usr/bin/dash", .filename = "/bin/sh", .argv = {"sh", "-c", "id; uname -a"}});
+  Process& probe =
+      worker.spawn(3101, {.exe = "/usr/bin/dash", .filename = "/bin/sh", .argv = {"sh", "-c", "id; uname -a"}});
   probe.spawn(3102, {.exe = "/usr/bin/id", .argv = {"id"}}).exit();
   probe.spawn(3103, {.exe = "/usr/bin/uname", .argv = {"uname", "-a"}}).exit();
   probe.exit();

@@ -207,8 +207,8 @@ TEST_CASE("The sysdig-compatible demo capture reads in sysdig 0.29.3 with every 
   CHECK(line_count(run_cli(vigil_cli() + " -e " + shell_quote(compat) + " --raw --print").out) == records);
 
   // sysdig builds the same state from it: users from the metadata, the container from cgroups.
-  const CliRun execs = run_cli("sysdig -r " + shell_quote(compat) +
-                               " -p '%proc.name %user.name %container.id' 'evt.type=execve and evt.dir=< and proc.name=sh'");
+  const CliRun execs = run_cli("sysdig -r " + shell_quote(compat) + " -p '%proc.name %user.name %container.id'" +
+                               " 'evt.type=execve and evt.dir=< and proc.name=sh'");
   CHECK(execs.out == "sh www-data host\nsh www-data host\nsh root 4f2a9c1b7e3d\n");
 
   // And vigil raises the same alerts from the compatible copy.
