@@ -85,6 +85,24 @@ bool walk_matches(const RootLookup& at, std::string_view path, std::string& out)
   return resolve_below_root(at.root_fd, path, out, got) && matches(at.want, got);
 }
 
+// How long a watched file's identity is trusted without looking at the directory watches: a
+// replaced watched file's inode number could go to another file, which would then be misnamed.
+// Misses always look (the file opened may be the watched path's new file).
+constexpr uint64_t kPinnedHitPollNs = 1'000'000;
+
+// The watched path of the file `id`, seeing replacements first as said above.
+const std::string* pinned_path(Inspector::Impl& state, const FileIdentity& id, uint64_t now_ns) {
+  PinnedPaths& pins = state.pinned;
+  const std::string* path = pins.find(id, now_ns);
+  if (!path || now_ns - pins.last_poll_ns() >= kPinnedHitPollNs) {
+    pins.poll(now_ns);
+    state.stats.watched_path_changes = pins.changes();
+    path = pins.find(id, now_ns);
+  }
+  if (path) ++state.stats.realpath_pinned_hits;
+  return path;
+}
+
 }  // namespace
 
 bool resolve_below_root(int root_fd, std::string_view path, std::string& out, FileIdentity& id) {
@@ -209,11 +227,25 @@ std::string_view fd_real_path(const EventContext& ctx, const FdState& fd) {
   fd.realpath_state = FdState::RealPath::SameAsName;  // unless proven below
   const ThreadState* t = ctx.thread();
   const Inspector& inspector = ctx.inspector();
-  if (!inspector.live() || !t || !is_file(fd) || !fd.name.starts_with('/')) {
+  if (!inspector.live() || !t || !is_file(fd)) {
     fd.realpath.clear();
     return fd.name;
   }
   Inspector::Impl& state = InspectorInternals::of(inspector);
+  // A watched file is named by its watched path, whatever name it was opened by.
+  auto pinned = [&](const FileIdentity& id) {
+    if (state.pinned.empty() || id.ino == 0) return false;
+    const std::string* path = pinned_path(state, id, ctx.event().ts());
+    if (!path) return false;
+    fd.realpath.assign(*path);
+    fd.realpath_state = FdState::RealPath::Resolved;
+    return true;
+  };
+  if (pinned({fd.dev, fd.ino})) return fd.realpath;
+  if (!fd.name.starts_with('/')) {
+    fd.realpath.clear();
+    return fd.name;
+  }
   std::string& lookup = state.realpath_lookup;  // keeps its capacity: no allocation once warm
   lookup.assign(fd.realpath.empty() ? fd.name : fd.realpath);
   fd.realpath.clear();
@@ -227,6 +259,7 @@ std::string_view fd_real_path(const EventContext& ctx, const FdState& fd) {
     const std::string open_fd = proc + "/" + std::to_string(t->tid) + "/fd/" + std::to_string(fd.fd);
     if (::stat(open_fd.c_str(), &st) != 0) return fd.name;
     want = identity_of(st);
+    if (pinned(want)) return fd.realpath;
   }
 
   // The thread's root; when the thread has gone by now (short-lived commands usually have), its

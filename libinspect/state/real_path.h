@@ -34,7 +34,9 @@ bool names_file(const RootLookup& at, const std::string& path);
 // Resolves `path` (absolute, anything) below the root to the file; writes the canonical path.
 bool resolve_to_file(const RootLookup& at, const std::string& path, std::string& out);
 
-// The value of fd.realpath for `fd` of the context's thread. A live inspector resolves the path
+// The value of fd.realpath for `fd` of the context's thread. A file watched with
+// Inspector::watch_path() (its identity, from the open event or the fd still open in /proc, is
+// in the inspector's PinnedPaths) is named by the watched path. Otherwise a live inspector resolves the path
 // once through /proc/<tid>/root (falling back to the process's, its parent's and, for host
 // processes, this process's root when the thread has gone) and keeps the answer only if the file
 // reached is the one the open reported (dev/ino, else the fd still open in /proc). A relative
