@@ -133,6 +133,8 @@ Status Inspector::watch_path(std::string_view path) {
                " paths are watched already (InspectorOptions::max_watched_paths)"};
 }
 
+void Inspector::clear_watched_paths() { impl_->pinned.clear(); }
+
 size_t Inspector::host_names(const std::array<uint8_t, 16>& ip, bool v6, FieldValues& out) const {
   return impl_->hostnames.names_of(ip, v6, out);
 }

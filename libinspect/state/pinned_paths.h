@@ -46,6 +46,8 @@ class PinnedPaths {
   enum class AddResult : uint8_t { Added, Known, Full, NotAbsolute };
   // Remembers `path` (absolute). Resolved at once when the table is started, else by start().
   AddResult add(std::string_view path);
+  // Forgets every path (and drops their directory watches).
+  void clear();
   // Looks at the filesystem from now on: sets up the directory watches and resolves every path.
   // Idempotent; `now_ns` is the event time the full re-check schedule starts from.
   void start(uint64_t now_ns);
@@ -95,6 +97,9 @@ class PinnedPaths {
 
   void resolve(Entry& e, uint64_t now_ns);  // the identity and directory watch of one path
   void rebuild_index();
+  // The device number the driver reports for the file `path` (inode `ino`): its mount's
+  // superblock device. False when statx or mountinfo cannot tell (stat's device is kept then).
+  bool driver_dev(const std::string& path, uint64_t ino, uint32_t& dev);
   void drain_notifications(uint64_t now_ns);
 
   size_t capacity_;
@@ -107,6 +112,7 @@ class PinnedPaths {
   uint64_t last_full_ns_ = 0;
   uint64_t changes_ = 0;
   std::vector<char> notify_buf_;
+  std::unordered_map<uint64_t, uint32_t> mount_devs_;  // mount id -> driver device, until recheck_all
 };
 
 }  // namespace vigil::inspect::detail

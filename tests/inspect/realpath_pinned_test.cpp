@@ -190,3 +190,18 @@ TEST_CASE("Two inspectors keep separate watched paths") {
   CHECK(watching.realpath(d.root + "/x", identity(d.watched)) == d.watched);
   CHECK(other.realpath(d.root + "/x", identity(d.watched)) == d.root + "/x");
 }
+
+TEST_CASE("clear_watched_paths forgets every watched path and frees room for new ones") {
+  WatchedDir d;
+  inspect::InspectorOptions opts;
+  opts.max_watched_paths = 1;
+  Opener o(d.root, opts);
+  REQUIRE(o.inspector().watch_path(d.watched).ok());
+  const std::string other = d.root + "/other";
+  write_file(other, "o");
+  CHECK_FALSE(o.inspector().watch_path(other).ok());
+  o.inspector().clear_watched_paths();
+  CHECK(o.realpath(d.root + "/x", identity(d.watched)) == d.root + "/x");
+  REQUIRE(o.inspector().watch_path(other).ok());
+  CHECK(o.realpath(d.root + "/y", identity(other)) == other);
+}

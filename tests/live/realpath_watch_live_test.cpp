@@ -4,6 +4,7 @@
 // nothing keeps today's answers for the very same events.
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -85,6 +86,28 @@ std::map<std::string, Open> opens_until_marker(capture::LiveSource& src, inspect
   return out;
 }
 
+// An overlayfs mount whose lower layer is on the temporary directory's filesystem and whose
+// upper layer is on tmpfs: stat() reports a per-layer device for a lower file there, not the
+// overlay's, which is what the driver reports. Unmounted when done.
+struct MixedOverlay {
+  std::string merged;
+  std::string upper_root;
+  explicit MixedOverlay(const std::string& dir) : merged(dir + "/merged") {
+    char tmpl[] = "/dev/shm/vigil-ovl-XXXXXX";
+    REQUIRE(::mkdtemp(tmpl) != nullptr);
+    upper_root = tmpl;
+    for (const std::string& d : {dir + "/lower", upper_root + "/upper", upper_root + "/work", merged})
+      REQUIRE(::mkdir(d.c_str(), 0700) == 0);
+    std::ofstream(dir + "/lower/f") << "lower";
+    const std::string opts = "lowerdir=" + dir + "/lower,upperdir=" + upper_root + "/upper,workdir=" + upper_root + "/work";
+    REQUIRE(::mount("overlay", merged.c_str(), "overlay", 0, opts.c_str()) == 0);
+  }
+  ~MixedOverlay() {
+    ::umount2(merged.c_str(), MNT_DETACH);
+    std::system(("rm -rf " + upper_root).c_str());
+  }
+};
+
 }  // namespace
 
 TEST_CASE("Quick symlink reads and hard links of watched files are named by the watched path on the real driver") {
@@ -156,4 +179,26 @@ TEST_CASE("A watched file replaced by mv over it is still named by the watched p
   CHECK(opens[x].watching == secret);
   CHECK(opens[x].plain == x);
   CHECK(watching.stats().watched_path_changes == 1);
+}
+
+TEST_CASE("A watched file of an overlayfs layer is recognised by the device the driver reports, not stat's") {
+  const std::string dir = canonical_temp_dir();
+  MixedOverlay ovl(dir);
+  const std::string file = ovl.merged + "/f", x = dir + "/x";
+
+  auto src = open_live(inspected_options({"openat"}));
+  inspect::Inspector watching, plain;
+  REQUIRE(watching.seed(src->metadata(), inspect::StateOrigin::LiveHost).ok());
+  REQUIRE(plain.seed(src->metadata(), inspect::StateOrigin::LiveHost).ok());
+  REQUIRE(watching.watch_path(file).ok());
+  sh("ln -s " + file + " " + x + "; cat " + x + " >/dev/null; rm " + x);
+  emit_marker();
+
+  auto opens = opens_until_marker(*src, watching, plain, {x});
+  REQUIRE(opens.size() == 1);
+  INFO("driver dev " << opens[x].dev << " ino " << opens[x].ino << ", stat dev " << stat_identity(file).first
+                     << " ino " << stat_identity(file).second);
+  CHECK(opens[x].dev != stat_identity(file).first);  // the case this test is about
+  CHECK(opens[x].watching == file);
+  CHECK(opens[x].plain == x);
 }

@@ -196,6 +196,8 @@ class Inspector {
   // Errors: `path` is not absolute, or InspectorOptions::max_watched_paths are watched already
   // (counted in InspectorStats::watched_paths_refused). Watching a path again is a no-op.
   Status watch_path(std::string_view path);
+  // Forgets every watched path: call it before watching the paths of reloaded rules.
+  void clear_watched_paths();
   // The known names of an address, appended to `out` (fd.*ip.name); returns how many.
   size_t host_names(const std::array<uint8_t, 16>& ip, bool v6, FieldValues& out) const;
   // Applies the event to the state and returns its context.
