@@ -92,6 +92,7 @@ struct Inspector::Impl {
   // fd.realpath (real_path.cpp): the paths that reached files, and whether openat2 may be asked.
   detail::RealPathCache realpath_cache;
   bool realpath_openat2;
+  detail::DriverDevices realpath_devices;  // stat()'s devices as the driver reports them
   std::string realpath_lookup;  // the path fd.realpath looks up; keeps its capacity
   detail::PinnedPaths pinned;   // Inspector::watch_path(); looked at only when live
   std::string name_scratch;

@@ -3,11 +3,9 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/inotify.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 
 #include "state/real_path.h"
@@ -30,41 +28,7 @@ void split_parent(std::string_view path, std::string& dir, std::string& leaf) {
   leaf.assign(path.substr(slash + 1));
 }
 
-// The kernel's new_encode_dev, the driver's encoding of a device number.
-uint32_t encode_dev(uint32_t major_no, uint32_t minor_no) {
-  return (minor_no & 0xffu) | (major_no << 8) | ((minor_no & ~0xffu) << 12);
-}
-
 }  // namespace
-
-bool PinnedPaths::driver_dev(const std::string& path, uint64_t ino, uint32_t& dev) {
-  struct statx stx {};
-  if (::statx(AT_FDCWD, path.c_str(), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_INO | STATX_MNT_ID, &stx) != 0 ||
-      !(stx.stx_mask & STATX_MNT_ID) || stx.stx_ino != ino)
-    return false;
-  if (auto it = mount_devs_.find(stx.stx_mnt_id); it != mount_devs_.end()) {
-    dev = it->second;
-    return true;
-  }
-  FILE* f = std::fopen("/proc/self/mountinfo", "re");
-  if (!f) return false;
-  bool found = false;
-  char line[4096];
-  while (!found && std::fgets(line, sizeof line, f)) {
-    unsigned long long id = 0;
-    unsigned major_no = 0, minor_no = 0;
-    if (std::sscanf(line, "%llu %*u %u:%u", &id, &major_no, &minor_no) == 3 && id == stx.stx_mnt_id) {
-      dev = encode_dev(major_no, minor_no);
-      found = true;
-    }
-    // A line longer than the buffer continues on the next read: skip to its end.
-    while (std::strchr(line, '\n') == nullptr && std::fgets(line, sizeof line, f)) {
-    }
-  }
-  std::fclose(f);
-  if (found) mount_devs_.emplace(stx.stx_mnt_id, dev);
-  return found;
-}
 
 PinnedPaths::~PinnedPaths() {
   if (inotify_fd_ >= 0) ::close(inotify_fd_);
@@ -112,17 +76,13 @@ void PinnedPaths::resolve(Entry& e, uint64_t now_ns) {
   const int root = ::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   std::string resolved;
   FileIdentity id;
-  if (root >= 0 && resolve_below_root(root, e.requested, resolved, id)) {
+  if (root >= 0 && resolve_below_root(devices_, root, e.requested, resolved, id)) {
     split_parent(resolved, dir, leaf);
     e.wd = inotify_fd_ >= 0 ? ::inotify_add_watch(inotify_fd_, dir.c_str(), kWatchMask) : -1;
     e.leaf = leaf;
     // Looked up again now that its directory is watched: a replacement in between is either
     // seen here or reported by the watch.
-    if (resolve_below_root(root, e.requested, resolved, id)) {
-      // The driver reports the device of the file's superblock, which stat() does not on
-      // overlayfs layers (a per-layer device) or btrfs subvolumes: the mount's, from mountinfo.
-      uint32_t dev;
-      if (driver_dev(resolved, id.ino, dev)) id.dev = dev;
+    if (resolve_below_root(devices_, root, e.requested, resolved, id)) {
       e.resolved = std::move(resolved);
       e.id = id;
     }
@@ -154,7 +114,6 @@ void PinnedPaths::recheck_all(uint64_t now_ns) {
   // A fresh descriptor drops the watches of directories no path goes through any more.
   if (inotify_fd_ >= 0) ::close(inotify_fd_);
   inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);  // -1: the full re-checks still run
-  mount_devs_.clear();  // mount ids are reused once unmounted
   for (Entry& e : entries_) resolve(e, now_ns);
   rebuild_index();
 }

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "state/driver_devices.h"
 #include "state/real_path_cache.h"
 
 namespace vigil::inspect::detail {
@@ -29,7 +30,8 @@ namespace vigil::inspect::detail {
 // Every kFullRecheckNs of event time, and when the kernel dropped notifications, every path is
 // resolved again (a directory on the way replaced, a symlink on the way retargeted).
 //
-// Paths are resolved from this process's root, following symlinks without opening anything:
+// Paths are resolved from this process's root, following symlinks without opening anything
+// (identities as the driver reports them: DriverDevices):
 // no device, FIFO or automount is touched. A path that does not exist (yet) is remembered and
 // recognised once it does. At most `capacity` paths.
 //
@@ -97,9 +99,7 @@ class PinnedPaths {
 
   void resolve(Entry& e, uint64_t now_ns);  // the identity and directory watch of one path
   void rebuild_index();
-  // The device number the driver reports for the file `path` (inode `ino`): its mount's
-  // superblock device. False when statx or mountinfo cannot tell (stat's device is kept then).
-  bool driver_dev(const std::string& path, uint64_t ino, uint32_t& dev);
+
   void drain_notifications(uint64_t now_ns);
 
   size_t capacity_;
@@ -112,7 +112,7 @@ class PinnedPaths {
   uint64_t last_full_ns_ = 0;
   uint64_t changes_ = 0;
   std::vector<char> notify_buf_;
-  std::unordered_map<uint64_t, uint32_t> mount_devs_;  // mount id -> driver device, until recheck_all
+  DriverDevices devices_;  // identities as the driver reports them (overlayfs, btrfs)
 };
 
 }  // namespace vigil::inspect::detail

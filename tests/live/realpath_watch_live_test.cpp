@@ -181,7 +181,7 @@ TEST_CASE("A watched file replaced by mv over it is still named by the watched p
   CHECK(watching.stats().watched_path_changes == 1);
 }
 
-TEST_CASE("A watched file of an overlayfs layer is recognised by the device the driver reports, not stat's") {
+TEST_CASE("Files of an overlayfs layer are recognised by the device the driver reports, not stat's") {
   const std::string dir = canonical_temp_dir();
   MixedOverlay ovl(dir);
   const std::string file = ovl.merged + "/f", x = dir + "/x";
@@ -191,11 +191,21 @@ TEST_CASE("A watched file of an overlayfs layer is recognised by the device the 
   REQUIRE(watching.seed(src->metadata(), inspect::StateOrigin::LiveHost).ok());
   REQUIRE(plain.seed(src->metadata(), inspect::StateOrigin::LiveHost).ok());
   REQUIRE(watching.watch_path(file).ok());
+  const std::string y = dir + "/y", z = dir + "/z", lower = dir + "/lower/f";
   sh("ln -s " + file + " " + x + "; cat " + x + " >/dev/null; rm " + x);
+  // Symlinks that stay, read by this process, which stays too: /proc/<tid>/root is there for
+  // the lookup of an unwatched file.
+  REQUIRE(::symlink(file.c_str(), y.c_str()) == 0);
+  REQUIRE(::symlink(lower.c_str(), z.c_str()) == 0);
+  for (const std::string& p : {y, z}) std::ifstream(p).get();
   emit_marker();
 
-  auto opens = opens_until_marker(*src, watching, plain, {x});
-  REQUIRE(opens.size() == 1);
+  auto opens = opens_until_marker(*src, watching, plain, {x, y, z});
+  REQUIRE(opens.size() == 3);
+  CHECK(opens[z].plain == lower);  // stat() and the driver agree on the lower filesystem
+  // Unwatched, the lookup proves the path by the driver's device too.
+  CHECK(opens[y].plain == file);
+  CHECK(opens[y].watching == file);
   INFO("driver dev " << opens[x].dev << " ino " << opens[x].ino << ", stat dev " << stat_identity(file).first
                      << " ino " << stat_identity(file).second);
   CHECK(opens[x].dev != stat_identity(file).first);  // the case this test is about
