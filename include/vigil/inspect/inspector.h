@@ -185,12 +185,16 @@ class Inspector {
   // the path (its symlinks resolved) as fd.realpath with no filesystem access. Semantics: every
   // name of that very file is reported as the watched path, so reading a hard link of a watched
   // /etc/shadow reports /etc/shadow, and a bind mount of it in a container reports the host's
-  // path. A path that does not exist yet is recognised once created. A watched file replaced by
-  // another (passwd and editors rename a new file over the old one) is recognised again: the
+  // path. Only that file: a watched directory names the directory, not the files below it (a
+  // rule's `startswith /etc/sudoers.d/` still relies on the lookup). The device is the one the
+  // driver reports (the mount's superblock, which stat() does not give on overlayfs layers and
+  // btrfs subvolumes). A path that does not exist yet is recognised once created. A watched
+  // file replaced by another (passwd and editors rename a new file over it) is recognised: the
   // directory holding it is watched (inotify, drained when fd.realpath is looked at, never
   // blocking) and every path is resolved again every 10 s of event time. The old file still
   // counts for opens up to the event time the replacement was noticed (events processed late),
-  // not after: its inode number may go to any new file.
+  // not after: its inode number may go to any new file. A file replaced twice before fd.realpath
+  // of its open is looked at is not recognised (only the current and the previous file are).
   // Replaying a capture: the path is only remembered (fd.realpath stays fd.name on a recording);
   // it takes effect if the inspector is later seeded as StateOrigin::LiveHost.
   // Errors: `path` is not absolute, or InspectorOptions::max_watched_paths are watched already
