@@ -27,8 +27,9 @@ static __always_inline void output(struct vigil_scratch *s, __u32 len, __u16 typ
   __builtin_memcpy(&s->data[16], &len, 4);
   __builtin_memcpy(&s->data[20], &type, 2);
   __builtin_memcpy(&s->data[22], &n, 4);
+  /* One ring per CPU is the default: no division on that path. */
   __u32 nrb = vigil_cfg.nr_ringbufs ? vigil_cfg.nr_ringbufs : 1;
-  __u32 idx = cpu % nrb;
+  __u32 idx = cpu < nrb ? cpu : cpu % nrb;
   void *rb = bpf_map_lookup_elem(&vigil_ringbufs, &idx);
   if (!rb) {
     cnt->failures++;
