@@ -5,6 +5,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <linux/openat2.h>
 #include <unistd.h>
 
@@ -27,6 +28,25 @@ constexpr uint16_t kOpenatX = 307, kCreatX = 59, kOpenat2X = 327;
 constexpr uint32_t kPpmRdonly = 1, kPpmWronly = 2, kPpmCreat = 4;
 constexpr uint32_t kUpper = 32768, kLower = 65536;
 constexpr uint16_t kUpperCreat = 1;
+constexpr uint16_t kExecveX = 293;
+constexpr uint32_t kExeUpper = 2, kExeLower = 8;
+
+// Runs `path` in a child and waits for it; the child's pid.
+pid_t run(const std::string& path) {
+  const pid_t child = fork();
+  if (child == 0) {
+    char* const argv[] = {const_cast<char*>(path.c_str()), nullptr};
+    char* const envp[] = {nullptr};
+    execve(path.c_str(), argv, envp);
+    _exit(127);
+  }
+  REQUIRE(child > 0);
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  return child;
+}
 
 // lower/ holds two files; merged/ is the overlay of upper/ on lower/, unmounted on destruction.
 struct Overlay {
@@ -121,4 +141,29 @@ TEST_CASE("fd.is_lower_layer and fd.is_upper_layer follow the layer of a file op
     }
   }
   CHECK(checked == 2);
+}
+
+TEST_CASE("execve of a binary from overlayfs flags the exe as lower, or upper once it was copied up") {
+  Overlay ov;
+  REQUIRE(std::system(("cp /bin/true " + ov.dir + "/lower/image-true && cp /bin/true " + ov.merged +
+                       "/upper-true").c_str()) == 0);
+  auto src = open_live(test_options({"execve"}));
+  const pid_t lower = run(ov.merged + "/image-true");
+  const pid_t upper = run(ov.merged + "/upper-true");
+  emit_marker();
+  auto events = collect_until_marker(*src, [&](const EventView& e) {
+    return (e.tid() == lower || e.tid() == upper) && e.type() == kExecveX;
+  });
+  REQUIRE(events.size() == 2);
+  for (const auto& e : events) {
+    const uint32_t flags = e.param("flags").as_u32();
+    INFO("tid " << e.tid() << " flags " << flags);
+    if (e.tid() == lower) {
+      CHECK((flags & kExeLower) != 0);
+      CHECK((flags & kExeUpper) == 0);
+    } else {
+      CHECK((flags & kExeUpper) != 0);
+      CHECK((flags & kExeLower) == 0);
+    }
+  }
 }
