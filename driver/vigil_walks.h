@@ -116,7 +116,8 @@ __noinline int vigil_put_cgroups(struct vigil_scratch *s, struct vigil_fill_stat
     return 0;
   }
   st->cg_start = st->off;
-  struct kernfs_node *unified = BPF_CORE_READ(cgroups, dfl_cgrp, kn);
+  struct kernfs_node *unified = NULL;
+  if (bpf_core_field_exists(cgroups->dfl_cgrp)) unified = BPF_CORE_READ(cgroups, dfl_cgrp, kn);
   if (unified && vigil_kn_parent(unified)) {
     static const char kUnified[] = "unified=";
     __builtin_memcpy(&s->data[st->off & MASK], kUnified, sizeof(kUnified) - 1);
