@@ -70,8 +70,42 @@ static __always_inline struct kernfs_node *vigil_kn_parent(struct kernfs_node *k
 
 #define VIGIL_CGROUP_DEPTH 8
 #define VIGIL_CGROUP_SUBSYS 16
+#define VIGIL_CGROUP_NAME 256 /* a kernfs name is at most NAME_MAX bytes */
 
-/* "controller=/path" for every cgroup subsystem of the task, NUL-separated (PT_BYTEBUF). */
+/* The path of a cgroup's kernfs node, "/a/b/c" NUL-terminated, at the write position. At most
+ * VIGIL_CGROUP_DEPTH levels, the deepest ones (the leaf names a container), and never past the
+ * parameter's VIGIL_MAX_ARGS_BYTES budget counted from st->cg_start. */
+static __always_inline void vigil_put_cgroup_path(struct vigil_scratch *s, struct vigil_fill_state *st,
+                                                  struct kernfs_node *kn) {
+  const char *names[VIGIL_CGROUP_DEPTH] = {};
+  st->cg_n = 0;
+  for (int d = 0; d < VIGIL_CGROUP_DEPTH; d++) {
+    struct kernfs_node *parent = vigil_kn_parent(kn);
+    if (!kn || !parent) break;
+    names[st->cg_n & (VIGIL_CGROUP_DEPTH - 1)] = BPF_CORE_READ(kn, name);
+    st->cg_n++;
+    kn = parent;
+  }
+  if (st->cg_n == 0) {
+    s->data[st->off & MASK] = '/';
+    st->off++;
+  }
+  for (int d = VIGIL_CGROUP_DEPTH - 1; d >= 0; d--) {
+    if ((__u32)d >= st->cg_n) continue;
+    if (st->off - st->cg_start > VIGIL_MAX_ARGS_BYTES - VIGIL_CGROUP_NAME - 2) break;
+    s->data[st->off & MASK] = '/';
+    st->off++;
+    long n = bpf_probe_read_kernel_str(&s->data[st->off & MASK], VIGIL_CGROUP_NAME, names[d & (VIGIL_CGROUP_DEPTH - 1)]);
+    if (n > 1) st->off += n - 1;
+  }
+  s->data[st->off & MASK] = 0;
+  st->off++;
+}
+
+/* The task's cgroups, NUL-separated (PT_BYTEBUF): first "unified=/path", its cgroup in the v2
+ * (unified) hierarchy, unless that is the root; then "controller=/path" for every controller.
+ * On a v2 host a controller's path is the nearest ancestor where that controller is enabled, so
+ * a cgroup without controllers (a container's leaf, often) shows only in the unified item. */
 __noinline int vigil_put_cgroups(struct vigil_scratch *s, struct vigil_fill_state *st, __u32 i, __u64 task_ptr) {
   if (!s || !st) return 0;
   struct task_struct *task = (struct task_struct *)task_ptr;
@@ -81,8 +115,16 @@ __noinline int vigil_put_cgroups(struct vigil_scratch *s, struct vigil_fill_stat
     set_len(s, i, 0);
     return 0;
   }
-  const __u32 count = bpf_core_enum_value(enum cgroup_subsys_id, CGROUP_SUBSYS_COUNT);
   st->cg_start = st->off;
+  struct kernfs_node *unified = NULL;
+  if (bpf_core_field_exists(cgroups->dfl_cgrp)) unified = BPF_CORE_READ(cgroups, dfl_cgrp, kn);
+  if (unified && vigil_kn_parent(unified)) {
+    static const char kUnified[] = "unified=";
+    __builtin_memcpy(&s->data[st->off & MASK], kUnified, sizeof(kUnified) - 1);
+    st->off += sizeof(kUnified) - 1;
+    vigil_put_cgroup_path(s, st, unified);
+  }
+  const __u32 count = bpf_core_enum_value(enum cgroup_subsys_id, CGROUP_SUBSYS_COUNT);
   for (int k = 0; k < VIGIL_CGROUP_SUBSYS; k++) {
     if ((__u32)k >= count || st->off - st->cg_start > VIGIL_MAX_ARGS_BYTES - 512) break;
     struct cgroup_subsys_state *css = NULL;
@@ -95,28 +137,7 @@ __noinline int vigil_put_cgroups(struct vigil_scratch *s, struct vigil_fill_stat
     st->off += r - 1;
     s->data[st->off & MASK] = '=';
     st->off++;
-    const char *names[VIGIL_CGROUP_DEPTH] = {};
-    st->cg_n = 0;
-    for (int d = 0; d < VIGIL_CGROUP_DEPTH; d++) {
-      struct kernfs_node *parent = vigil_kn_parent(kn);
-      if (!kn || !parent) break;
-      names[st->cg_n & (VIGIL_CGROUP_DEPTH - 1)] = BPF_CORE_READ(kn, name);
-      st->cg_n++;
-      kn = parent;
-    }
-    if (st->cg_n == 0) {
-      s->data[st->off & MASK] = '/';
-      st->off++;
-    }
-    for (int d = VIGIL_CGROUP_DEPTH - 1; d >= 0; d--) {
-      if ((__u32)d >= st->cg_n) continue;
-      s->data[st->off & MASK] = '/';
-      st->off++;
-      long n = bpf_probe_read_kernel_str(&s->data[st->off & MASK], 48, names[d & (VIGIL_CGROUP_DEPTH - 1)]);
-      if (n > 1) st->off += n - 1;
-    }
-    s->data[st->off & MASK] = 0;
-    st->off++;
+    vigil_put_cgroup_path(s, st, kn);
   }
   set_len(s, i, st->off - st->cg_start);
   return 0;

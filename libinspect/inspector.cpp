@@ -195,7 +195,7 @@ Status Inspector::seed(const capture::CaptureMetadata& meta, StateOrigin origin)
     t->exe_lower_layer = ti.exe_lower_layer;
     t->exe_from_memfd = ti.exe_from_memfd;
     t->pidns_init_start_ts = ti.pidns_init_start_ts;
-    t->container = container_from_cgroups(t->cgroups);
+    t->container = container_from_cgroups(t->cgroups, s.options.container_engines);
     t->files->cwd = ti.cwd;
     if (t->files->cwd.empty() || t->files->cwd.back() != '/') t->files->cwd += '/';
     if (created) ++s.stats.threads_created;

@@ -3,6 +3,9 @@
 // <current cgroup>/docker-<64 hex>.scope). Tools that derive container ids from cgroup paths, as
 // vigil and Falco's container plugin do, see a process moved into them as running in container
 // <first 12 hex digits>. Nothing else about the process changes (namespaces, root, mounts).
+// The v2 leaf enables no controller, as on a pure v2 host; vigil still sees it because its
+// driver and /proc snapshot report the thread's own v2 cgroup ("unified=/...") besides the
+// controllers' (which show the nearest ancestor with that controller).
 //
 // The cgroups are created below the caller's own cgroup in every mounted hierarchy, so resource
 // limits that apply to the caller keep applying, and removed again when the object dies (after

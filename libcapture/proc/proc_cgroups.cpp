@@ -1,4 +1,5 @@
-// /proc/PID/cgroup to "controller=path" items, the way libscap reports them.
+// /proc/PID/cgroup to "controller=path" items, the way libscap reports them, plus the thread's
+// own cgroup v2 path as "unified=path" (as vigil's driver reports it).
 #include <dirent.h>
 #include <sys/stat.h>
 
@@ -142,6 +143,7 @@ CgroupV2Hierarchy load_cgroup_v2_hierarchy(const std::string& proc_root) {
 void read_cgroups(ScanContext& ctx, const std::string& path, std::vector<std::string>& out) {
   std::string text;
   if (read_file(path, text, 64 * 1024) != 0) return;  // gone or hidden: no cgroups, as libscap
+  const size_t first = out.size();
   for_each_line(text, [&](std::string_view line) {
     if (line.empty()) return;
     // "hierarchy-id:controller,list:path"; the path may itself contain ':'.
@@ -157,9 +159,12 @@ void read_cgroups(ScanContext& ctx, const std::string& path, std::vector<std::st
     if (controllers.empty()) {
       if (id != "0") return;
       CgroupV2Hierarchy& h = ctx.cgroup_v2();
-      if (h.mount_path.empty()) return;
       std::string absolute(cgroup);
       if (!h.self_path.empty()) absolute_cgroup(h.self_path, cgroup, absolute);
+      // The thread's own v2 cgroup, which the controllers' items below may not show (a cgroup
+      // without controllers reports each at an ancestor). First, as the driver puts it.
+      if (absolute != "/") out.insert(out.begin() + static_cast<ptrdiff_t>(first), "unified=" + absolute);
+      if (h.mount_path.empty()) return;
       resolve_v2(h, std::move(absolute), out);
       return;
     }

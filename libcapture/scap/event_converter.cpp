@@ -1,8 +1,9 @@
 #include "scap/event_converter.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstring>
 #include <unordered_map>
 #include <utility>
@@ -277,9 +278,12 @@ class RecordBuilder {
   uint32_t next_ = 0;
 };
 
-// Writes the container JSON of a legacy 4-field container event at the builder's data end.
-// Returns the JSON size (with its NUL), 0 when the old event cannot give one (the caller falls
-// back to an empty parameter), or -1 with `message` set when it is too large.
+// Writes the container JSON of a legacy 4-field container event at the builder's data end:
+// {"id":...,"type":...,"name":...,"image":...}, the libs' converter's keys in its order, but
+// with the strings escaped (the libs paste them verbatim, so a quote in a name breaks the
+// document) and invalid UTF-8 replaced by U+FFFD. Returns the JSON size (with its NUL), 0 when
+// the old event cannot give one (the caller falls back to an empty parameter), or -1 with
+// `message` set when it is too large. Container events are rare: building a string is fine.
 int64_t write_container_json(const uint8_t* old, RecordBuilder& b, std::string& message) {
   if (nparams_of(old) < 4) return 0;
   uint32_t id_size = 0, type_size = 0, name_size = 0, image_size = 0;
@@ -291,16 +295,16 @@ int64_t write_container_json(const uint8_t* old, RecordBuilder& b, std::string& 
   if (id_size == 0 || name_size == 0 || image_size == 0 || type_size > 4) return 0;
   uint32_t type_value = 0;
   if (type_size) std::memcpy(&type_value, type, type_size);
-  char digits[16];
-  const auto conv = std::to_chars(digits, digits + sizeof digits, type_value);
-  const std::string_view parts[] = {
-      "{\"id\":\"", {reinterpret_cast<const char*>(id), id_size - 1},
-      "\",\"type\":", {digits, static_cast<size_t>(conv.ptr - digits)},
-      ",\"name\":\"", {reinterpret_cast<const char*>(name), name_size - 1},
-      "\",\"image\":\"", {reinterpret_cast<const char*>(image), image_size - 1},
-      "\"}", {"", 1}};
-  uint64_t total = 0;
-  for (std::string_view p : parts) total += p.size();
+  auto text_of = [](const uint8_t* p, uint32_t size) {
+    return std::string(reinterpret_cast<const char*>(p), size - 1);
+  };
+  nlohmann::ordered_json doc;
+  doc["id"] = text_of(id, id_size);
+  doc["type"] = type_value;
+  doc["name"] = text_of(name, name_size);
+  doc["image"] = text_of(image, image_size);
+  const std::string json = doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  const uint64_t total = json.size() + 1;
   if (total > b.max_next_size()) {
     message = "container JSON of " + std::to_string(total) + " bytes does not fit its parameter";
     return -1;
@@ -309,11 +313,7 @@ int64_t write_container_json(const uint8_t* old, RecordBuilder& b, std::string& 
     message = "converted container event would exceed the conversion buffer";
     return -1;
   }
-  uint8_t* w = b.data_end();
-  for (std::string_view p : parts) {
-    if (!p.empty()) std::memcpy(w, p.data(), p.size());
-    w += p.size();
-  }
+  std::memcpy(b.data_end(), json.c_str(), total);
   return static_cast<int64_t>(total);
 }
 

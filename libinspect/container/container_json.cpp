@@ -81,9 +81,17 @@ Result<ContainerMetadata> container_metadata_from_json(std::string_view text) {
     return parse_error_at(text, e.byte, std::string(detail == std::string_view::npos ? what : what.substr(detail + 2)));
   }
   if (!doc.is_object()) return Error{"container JSON without a \"container\" object"};
+  // The plugin wraps the object in {"container": ...}; the libs' converter of legacy container
+  // events (and vigil's) writes the bare object, recognized by its top-level "id".
   auto c_it = doc.find("container");
-  if (c_it == doc.end() || !c_it->is_object()) return Error{"container JSON without a \"container\" object"};
-  const json& c = *c_it;
+  const json* c_ptr = nullptr;
+  if (c_it != doc.end() && c_it->is_object()) {
+    c_ptr = &*c_it;
+  } else if (c_it == doc.end() && doc.contains("id")) {
+    c_ptr = &doc;
+  }
+  if (c_ptr == nullptr) return Error{"container JSON without a \"container\" object"};
+  const json& c = *c_ptr;
   ContainerMetadata md;
   md.id = get<std::string>(c, "id").value_or("");
   if (md.id.empty()) return Error{"container JSON without an id"};

@@ -107,9 +107,16 @@ std::string_view first_namespace_segment(std::string_view cgroup) {
   return {};
 }
 
-bool match_containerd_namespace(std::string_view cgroup, ContainerMatch& out) {
+// ctr-style containers: "/<namespace>/<name>" where the first path segment shaped like a
+// containerd namespace is one the caller trusts (see ContainerEngines::containerd_namespaces).
+bool match_containerd_namespace(std::string_view cgroup, std::span<const std::string> namespaces,
+                                ContainerMatch& out) {
   std::string_view ns = first_namespace_segment(cgroup);
   if (ns.empty()) return false;
+  const std::string_view name = ns.substr(1, ns.size() - 2);
+  bool trusted = false;
+  for (const std::string& allowed : namespaces) trusted = trusted || allowed == "*" || allowed == name;
+  if (!trusted) return false;
   return match_layout(cgroup, Layout{ns, "", ContainerType::Containerd}, true, out);
 }
 
@@ -208,7 +215,7 @@ std::optional<ContainerMatch> match_container_cgroup(std::string_view cgroup,
   bool matched = (engines.podman && match_layouts(cgroup, kPodmanLayouts, m)) ||
                  (engines.docker && match_layouts(cgroup, kDockerLayouts, m)) ||
                  (engines.cri && match_layouts(cgroup, kCriLayouts, m)) ||
-                 (engines.containerd && match_containerd_namespace(cgroup, m)) ||
+                 (engines.containerd && match_containerd_namespace(cgroup, engines.containerd_namespaces, m)) ||
                  (engines.lxc && match_lxc(cgroup, m)) ||
                  (engines.libvirt_lxc && match_libvirt_lxc(cgroup, m)) ||
                  (engines.bpm && match_bpm(cgroup, m));

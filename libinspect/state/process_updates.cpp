@@ -36,7 +36,7 @@ void apply_process_snapshot(const EventContext& ctx, ThreadState& t) {
   if (ParamView p = ctx.param("vm_swap"); !p.empty()) t.vmswap_kb = p.as_u32();
   if (ParamView p = ctx.param("cgroups"); !p.empty()) {
     split_nul_list(p, t.cgroups);
-    t.container = container_from_cgroups(t.cgroups);
+    t.container = container_from_cgroups(t.cgroups, ctx.inspector().options().container_engines);
   }
 }
 

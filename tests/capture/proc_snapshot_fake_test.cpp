@@ -218,7 +218,7 @@ TEST_CASE("a fake proc tree's threads are read field by field") {
   CHECK(t->cap_permitted == 0xa80425fbull);
   CHECK(t->cap_effective == 0xa80425fbull);
   CHECK(t->flags == 0);
-  CHECK(t->cgroups == std::vector<std::string>{"memory=/docker/" + kDockerId,
+  CHECK(t->cgroups == std::vector<std::string>{"unified=/app/web", "memory=/docker/" + kDockerId,
                                                "name=systemd=/docker/" + kDockerId,
                                                "pids=/app/web", "memory=/app", "cpu=/"});
   struct stat st;
@@ -393,8 +393,72 @@ TEST_CASE("cgroup v2 paths seen from a private cgroup namespace are made absolut
   REQUIRE(other != nullptr);
   REQUIRE(same != nullptr);
   CHECK(init->cgroups == std::vector<std::string>{"cpu=/", "memory=/"});
-  CHECK(other->cgroups == std::vector<std::string>{"cpu=/system.slice/other.service",
+  CHECK(other->cgroups == std::vector<std::string>{"unified=/system.slice/other.service",
+                                                   "cpu=/system.slice/other.service",
                                                    "memory=/system.slice/other.service"});
-  CHECK(same->cgroups ==
-        std::vector<std::string>{"memory=/system.slice/vigil.scope", "cpu=/system.slice"});
+  CHECK(same->cgroups == std::vector<std::string>{"unified=/system.slice/vigil.scope",
+                                                  "memory=/system.slice/vigil.scope", "cpu=/system.slice"});
+}
+
+TEST_CASE("a cgroup v2 container leaf without controllers comes first as the unified item") {
+  // A pure v2 host: docker's leaf enables no controller, so libscap's per-controller resolution
+  // reports only its parent; the unified item keeps the leaf that names the container.
+  fs::path proc = fs::path(vigil::test::temp_dir()) / "proc";
+  fs::path cg = proc / "1" / "root" / "sys" / "fs" / "cgroup";
+  write(proc / "1" / "mounts", "cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid 0 0\n");
+  write(cg / "cgroup.controllers", "cpu memory pids\n");
+  write(cg / "system.slice" / "cgroup.controllers", "cpu memory pids\n");
+  write(cg / "system.slice" / ("docker-" + kDockerId + ".scope") / "cgroup.controllers", "\n");
+  write_process(proc / "1", 1, 1, 0);
+  write(proc / "1" / "cgroup", "0::/init.scope\n");
+  write_process(proc / "30", 30, 30, 1);
+  write(proc / "30" / "cgroup", "0::/system.slice/docker-" + kDockerId + ".scope\n");
+  write_process(proc / "31", 31, 31, 1);
+  write(proc / "31" / "cgroup", "0::/\n");
+
+  ProcSnapshotOptions opt;
+  opt.proc_root = proc.string();
+  opt.fds = false;
+  opt.users = false;
+  opt.interfaces = false;
+  auto md = snapshot_proc(opt);
+  REQUIRE(md.ok());
+  const ThreadInfo* in_container = find_thread(*md, 30);
+  const ThreadInfo* at_root = find_thread(*md, 31);
+  REQUIRE(in_container != nullptr);
+  REQUIRE(at_root != nullptr);
+  CHECK(in_container->cgroups ==
+        std::vector<std::string>{"unified=/system.slice/docker-" + kDockerId + ".scope", "cpu=/system.slice",
+                                 "memory=/system.slice", "pids=/system.slice"});
+  CHECK(at_root->cgroups == std::vector<std::string>{"cpu=/", "memory=/", "pids=/"});  // no "unified=/"
+}
+
+TEST_CASE("on a hybrid cgroup host the unified item follows the v2 line even without controllers") {
+  // Like this CI host: every controller on a v1 hierarchy, cgroup2 mounted at .../unified with
+  // none, so the "0::" line gives no controller item, only the unified one.
+  fs::path proc = fs::path(vigil::test::temp_dir()) / "proc";
+  write(proc / "1" / "mounts",
+        "cgroup /sys/fs/cgroup/memory cgroup rw,memory 0 0\n"
+        "cgroup2 /sys/fs/cgroup/unified cgroup2 rw 0 0\n");
+  write(proc / "1" / "root" / "sys" / "fs" / "cgroup" / "unified" / "cgroup.controllers", "\n");
+  write_process(proc / "1", 1, 1, 0);
+  write(proc / "1" / "cgroup", "4:memory:/\n0::/\n");
+  write_process(proc / "30", 30, 30, 1);
+  write(proc / "30" / "cgroup",
+        "4:memory:/process_api/2fcc27b6b31a448318f225716c3063ec\n0::/docker/" + kDockerId + "\n");
+
+  ProcSnapshotOptions opt;
+  opt.proc_root = proc.string();
+  opt.fds = false;
+  opt.users = false;
+  opt.interfaces = false;
+  auto md = snapshot_proc(opt);
+  REQUIRE(md.ok());
+  const ThreadInfo* init = find_thread(*md, 1);
+  const ThreadInfo* t = find_thread(*md, 30);
+  REQUIRE(init != nullptr);
+  REQUIRE(t != nullptr);
+  CHECK(init->cgroups == std::vector<std::string>{"memory=/"});
+  CHECK(t->cgroups == std::vector<std::string>{"unified=/docker/" + kDockerId,
+                                               "memory=/process_api/2fcc27b6b31a448318f225716c3063ec"});
 }

@@ -97,3 +97,18 @@ TEST_CASE("malformed container JSON is an error with a position, not a crash") {
   CHECK_FALSE(container_metadata_from_json("{\"container\": {\"name\": \"x\"}}").ok());
   CHECK_FALSE(container_metadata_from_json("").ok());
 }
+
+TEST_CASE("the bare container object of converted legacy container events is read, escapes included") {
+  // What the converter makes of a legacy container event whose name holds quotes and backslashes.
+  auto md = container_metadata_from_json(
+      R"({"id":"3ad7b26ded6d","type":0,"name":"web \"prod\" \\ C:\\temp","image":"nginx:\"1.25\""})");
+  REQUIRE(md.ok());
+  CHECK(md->id == "3ad7b26ded6d");
+  CHECK(md->type == ContainerType::Docker);
+  CHECK(md->name == R"(web "prod" \ C:\temp)");
+  CHECK(md->image == R"(nginx:"1.25")");
+  CHECK_FALSE(md->labels.has_value());
+  // Without the wrapper an object must at least carry an id to be a container.
+  CHECK_FALSE(container_metadata_from_json(R"({"name":"web"})").ok());
+  CHECK_FALSE(container_metadata_from_json(R"({"container":"3ad7b26ded6d","id":"x"})").ok());
+}

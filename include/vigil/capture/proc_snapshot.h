@@ -14,6 +14,8 @@
 //    resolved through the v2 hierarchy's cgroup.controllers files, each controller reported at the
 //    deepest level where it is available; when the scanner runs in its own cgroup namespace,
 //    paths relative to it ("/../x.service") are made absolute from the scanner's own cgroup;
+//    unlike libscap, the v2 path itself comes first as "unified=/path" (unless it is "/"), as
+//    vigil's driver reports it: a cgroup without controllers (a container's leaf) shows only there;
 //  - regular files are FileV2 with open_flags in PPM_O_* bits and dev (makedev of the mount's
 //    major:minor); sockets are resolved by inode through the net namespace's socket tables and a
 //    socket found in none of them is left out; anon inodes map to their FdType with an empty name.

@@ -1,9 +1,12 @@
 // Which container a thread runs in, as far as its cgroups tell: the container id, a best guess at
 // the runtime, and the Kubernetes pod uid. This mirrors the falcosecurity container plugin's
 // cgroup matchers (and the k8smeta plugin's pod uid pattern), so container.id agrees with Falco:
-//  - the thread's "controller=path" cgroups are tried in order, the first path matching wins;
+//  - the thread's "controller=path" cgroups are tried in order, the first path matching wins
+//    (live, the first item is "unified=path", the thread's own cgroup v2 path, which on a v2
+//    host is the only one naming a container leaf that has no controllers enabled);
 //  - runtimes are tried in the plugin's order: podman, docker, cri (cri-o, containerd, nerdctl,
-//    cri-dockerd), containerd namespaces (ctr), lxc, libvirt-lxc, bpm;
+//    cri-dockerd), containerd namespaces (ctr; only trusted namespaces, see ContainerEngines),
+//    lxc, libvirt-lxc, bpm. rkt and mesos are not recognized (the plugin dropped them too);
 //  - runc-style ids are 64 hex characters and container.id is their first 12 (ContainerMatch::id),
 //    the whole id stays available (full_id); containerd namespace ids may be any length up to 64;
 //  - a thread matching nothing is on the host: id and full_id are "host", type Host.
@@ -18,6 +21,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vigil::inspect {
 
@@ -43,9 +47,16 @@ struct ContainerMatch {
   bool operator==(const ContainerMatch&) const = default;
 };
 
-// Which runtimes to recognize, like the plugin's `engines` config (all on by default). The
-// containerd namespace matcher accepts any "/<namespace>/<name>" path not ending in .service,
-// .slice or .scope, so hosts with non-systemd cgroup trees may want it off.
+// Which runtimes to recognize, like the plugin's `engines` config (all on by default).
+//
+// One deliberate difference from the plugin: its containerd engine takes the first
+// "/<namespace>/" segment of any path as a containerd namespace and any leaf below it (up to 64
+// characters, not ending in .service/.slice/.scope) as a ctr container, which makes ordinary
+// host trees such as "/process_api/<32 hex>" or "/batch/job-7" containers. Here only the
+// namespaces listed in containerd_namespaces count ("default", ctr's and nerdctl's, and
+// "k8s.io", kubelet's, unless changed), as the libs' own containerd engine did with "default";
+// the entry "*" restores the plugin's any-namespace behaviour. Runc-style 64-hex ids are matched
+// as before under any parent (docker's cgroupfs layout, which --cgroup-parent moves anywhere).
 struct ContainerEngines {
   bool podman = true;
   bool docker = true;
@@ -54,6 +65,7 @@ struct ContainerEngines {
   bool lxc = true;
   bool libvirt_lxc = true;
   bool bpm = true;
+  std::vector<std::string> containerd_namespaces = {"default", "k8s.io"};
 };
 
 // The container one cgroup path belongs to; nullopt when it belongs to none. pod_uid is filled

@@ -54,6 +54,8 @@ struct InspectorOptions {
   // Container names, images, labels... beyond what cgroups tell. nullptr: what the capture's
   // container events said, else only the cgroup facts. Must outlive the inspector.
   const ContainerMetadataProvider* container_provider = nullptr;
+  // Which runtimes' cgroup layouts put a thread in a container (see ContainerEngines).
+  ContainerEngines container_engines;
   // Where a live inspector looks at the running system (fd.realpath); tests may point it elsewhere.
   std::string proc_root = "/proc";
   // fd.realpath remembers, across fds and processes, the path that last reached each file

@@ -66,8 +66,9 @@ struct ContainerMetadata {
 // container plugin's {"container": {...}} document: "id", "full_id", "type", "name", "image",
 // "imageid", "imagerepo", "imagetag", "imagedigest", "ip", "privileged", "host_pid",
 // "host_network", "host_ipc", "labels", "Mounts", "created_time" in seconds, "pod_sandbox_id",
-// "pod_sandbox_labels", "cni_json"). Keys that are
-// absent stay unknown. Errors name the line and column of the fault.
+// "pod_sandbox_labels", "cni_json"), or the bare object with a top-level "id" that converted
+// legacy container events carry. Keys that are absent stay unknown. Errors name the line and
+// column of the fault.
 Result<ContainerMetadata> container_metadata_from_json(std::string_view json);
 
 // Supplies ContainerMetadata for a container found in cgroups.
