@@ -11,3 +11,9 @@ if(NOT BUILD_SHARED_LIBS)
   set_tests_properties("package: an out-of-tree consumer builds and runs against vigil's shared libraries"
                        PROPERTIES LABELS package TIMEOUT 600)
 endif()
+# An installed tree may be moved (or unpacked from a package to another prefix): the moved `vigil`
+# still finds its default rules next to itself.
+add_test(NAME "package: an installed vigil moved to another prefix still loads its default rules"
+         COMMAND ${PROJECT_SOURCE_DIR}/scripts/check-relocated-cli.sh ${PROJECT_BINARY_DIR})
+set_tests_properties("package: an installed vigil moved to another prefix still loads its default rules"
+                     PROPERTIES LABELS package TIMEOUT 300)
