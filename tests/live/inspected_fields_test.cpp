@@ -147,17 +147,10 @@ TEST_CASE("inspected execve through a symlink resolves the exe path to the targe
 TEST_CASE("inspected connect and accept on 127.0.0.1 have the server and client addresses and ports") {
   InspectedCapture cap({"socket", "bind", "listen", "connect", "accept", "accept4"});
   const int64_t tid = current_tid();
-  sockaddr_in addr{};
-  int srv = loopback_listener(4, addr);
-  sockaddr_in local{};
-  int cli = connected_tcp_socket(addr, SOCK_STREAM, &local);
-  int conn = accept(srv, nullptr, nullptr);
-  REQUIRE(conn >= 0);
-  close(conn);
-  close(cli);
-  close(srv);
+  const LoopbackConnection c = open_and_close_loopback_connection();
   emit_marker();
-  const std::string sport = std::to_string(ntohs(addr.sin_port)), cport = std::to_string(ntohs(local.sin_port));
+  const std::string sport = std::to_string(ntohs(c.server.sin_port));
+  const std::string cport = std::to_string(ntohs(c.client_end.sin_port));
 
   auto events = cap.until_marker({"evt.type", "fd.sip", "fd.sport", "fd.cip", "fd.cport", "fd.type", "fd.name"},
                                  [&](const EventContext& c) {

@@ -27,4 +27,25 @@ inline int write_and_read_back(const std::string& path) {
   return fd;
 }
 
+// The fds (closed by the time the workload returns) and addresses of a loopback TCP connection.
+struct LoopbackConnection {
+  int listener = -1, client = -1, accepted = -1;
+  sockaddr_in server{}, client_end{};
+};
+
+// One TCP connection over 127.0.0.1 from start to end: socket, bind, listen (backlog 4), socket,
+// connect, accept, then close of the accepted, client and listening sockets, in that order.
+// `client_type` may add flags such as SOCK_CLOEXEC to the client's socket().
+inline LoopbackConnection open_and_close_loopback_connection(int client_type = SOCK_STREAM) {
+  LoopbackConnection c;
+  c.listener = loopback_listener(4, c.server);
+  c.client = connected_tcp_socket(c.server, client_type, &c.client_end);
+  c.accepted = ::accept(c.listener, nullptr, nullptr);
+  REQUIRE(c.accepted >= 0);
+  ::close(c.accepted);
+  ::close(c.client);
+  ::close(c.listener);
+  return c;
+}
+
 }  // namespace vigil::test

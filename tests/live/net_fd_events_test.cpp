@@ -27,18 +27,10 @@ TEST_CASE("a connect to a listener on 127.0.0.1 carries the address and both soc
   auto src = open_live(test_options({"socket", "bind", "listen", "connect", "accept", "accept4"}));
   const int64_t tid = current_tid();
 
-  sockaddr_in addr{};
-  int srv = loopback_listener(4, addr);
-  const uint16_t port = ntohs(addr.sin_port);
-
-  sockaddr_in local{};
-  int cli = connected_tcp_socket(addr, SOCK_STREAM | SOCK_CLOEXEC, &local);
-  const uint16_t cport = ntohs(local.sin_port);
-  int conn = accept(srv, nullptr, nullptr);
-  REQUIRE(conn >= 0);
-  close(conn);
-  close(cli);
-  close(srv);
+  const LoopbackConnection c = open_and_close_loopback_connection(SOCK_STREAM | SOCK_CLOEXEC);
+  const int srv = c.listener, cli = c.client, conn = c.accepted;
+  const uint16_t port = ntohs(c.server.sin_port);
+  const uint16_t cport = ntohs(c.client_end.sin_port);
   emit_marker();
 
   auto events = collect_until_marker(*src, [&](const EventView& e) { return e.tid() == tid; });
