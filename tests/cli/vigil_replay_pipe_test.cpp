@@ -161,7 +161,10 @@ TEST_CASE("SIGHUP during a replay from a FIFO swaps the rules between two events
   const std::string fifo = dir + "/capture.fifo";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   const std::string err_path = dir + "/stderr.txt";
-  VigilChild vigil({"-e", fifo, "-r", rules, "-o", "buffered_outputs=false"}, err_path);
+  // watch_config_files is on, but a replay only reloads when asked: the swap below reloads once.
+  const std::string config = write_text_file(
+      dir + "/vigil.yaml", "watch_config_files: true\nbuffered_outputs: false\nsyslog_output: {enabled: false}\n");
+  VigilChild vigil({"-c", config, "-e", fifo, "-r", rules}, err_path);
   const int fd = ::open(fifo.c_str(), O_WRONLY | O_CLOEXEC);  // waits for vigil to open it
   REQUIRE(fd >= 0);
   // The capture a little at a time until rules A raised their first alert; vigil then waits in
