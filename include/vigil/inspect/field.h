@@ -77,7 +77,7 @@ struct FieldValue {
 // The values of one field on one event: none (the field does not apply: "<NA>"), one, or a
 // list. Inline storage for up to kInline values; a longer list moves to a heap buffer that is
 // kept across clear(), so a context that extracts long lists allocates only while they grow.
-// Lists are never cut short.
+// Lists are never cut short. The reference add() returns is valid until the next add().
 class FieldValues {
  public:
   static constexpr size_t kInline = 16;
