@@ -221,7 +221,9 @@ void BM_MemoryPerEntry(benchmark::State& state) {
 // 1 through a symlink, 2 through "dirlink/.."). Arg `mode`: 0 the component walk with no
 // inspector-wide cache (fd.realpath as first written: every fd resolved from scratch), 1 first
 // sight of a file (openat2, no cache), 2 the default options, where every extraction after the
-// first is a cache hit. The baseline is the same event with fd.name extracted: subtract it to get
+// first is a cache hit, 3 the file watched with Inspector::watch_path() (the pinned path: one hash
+// probe on the open's dev/ino, no filesystem access). Spelling 3 is a name that no longer exists
+// (a symlink removed right after the open), which only a watched file survives. The baseline is the same event with fd.name extracted: subtract it to get
 // the cost of fd.realpath itself.
 struct RealPathTree {
   std::string root;
@@ -246,7 +248,7 @@ struct RealPathTree {
 
 void realpath_extraction(benchmark::State& state, const char* field) {
   static RealPathTree tree;
-  const char* spellings[] = {"/real/secret", "/link", "/dirlink/../secret"};
+  const char* spellings[] = {"/real/secret", "/link", "/dirlink/../secret", "/removed-link"};
   const std::string path = tree.root + spellings[state.range(0)];
   struct stat st {};
   if (::stat(tree.secret.c_str(), &st) != 0) state.SkipWithError("no file");
@@ -263,9 +265,10 @@ void realpath_extraction(benchmark::State& state, const char* field) {
   meta.threads = {me};
   inspect::InspectorOptions opts;
   opts.realpath_openat2 = state.range(1) != 0;
-  opts.realpath_cache_entries = state.range(1) == 2 ? 4096 : 0;
+  opts.realpath_cache_entries = state.range(1) >= 2 ? 4096 : 0;
   inspect::Inspector inspector(opts);
   if (!inspector.seed(meta, inspect::StateOrigin::LiveHost).ok()) state.SkipWithError("seed failed");
+  if (state.range(1) == 3 && !inspector.watch_path(tree.secret).ok()) state.SkipWithError("watch_path failed");
   test::TestEvent ev("openat", capture::Direction::Exit, ::getpid());
   ev.set("fd", test::enc_i64(7)).set("dirfd", test::enc_i64(-100)).set("name", test::enc_str(path))
       .set("flags", test::enc_u32(1)).set("dev", test::enc_u32(dev)).set("ino", test::enc_u64(st.st_ino));
@@ -285,6 +288,7 @@ void realpath_extraction(benchmark::State& state, const char* field) {
   state.counters["allocs_per_extraction"] =
       static_cast<double>(g_allocations.load() - allocs_before) / static_cast<double>(state.iterations());
   state.counters["cache_hits"] = static_cast<double>(inspector.stats().realpath_cache_hits);
+  state.counters["pinned_hits"] = static_cast<double>(inspector.stats().realpath_pinned_hits);
 }
 
 void BM_FdRealpath(benchmark::State& s) { realpath_extraction(s, "fd.realpath"); }
@@ -293,6 +297,7 @@ void BM_FdRealpath_Baseline_FdName(benchmark::State& s) { realpath_extraction(s,
 }  // namespace
 
 BENCHMARK(BM_FdRealpath)->ArgNames({"spelling", "mode"})->ArgsProduct({{0, 1, 2}, {0, 1, 2}});
+BENCHMARK(BM_FdRealpath)->ArgNames({"spelling", "mode"})->ArgsProduct({{0, 1, 2, 3}, {3}});
 BENCHMARK(BM_FdRealpath_Baseline_FdName)->ArgNames({"spelling", "mode"})->Args({0, 0});
 BENCHMARK(BM_StateUpdate_Normalized);
 BENCHMARK(BM_StateUpdate_Raw);

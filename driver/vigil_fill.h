@@ -4,6 +4,7 @@
 #include "vigil_net.h"
 #include "vigil_record.h"
 #include "vigil_walks.h"
+#include "vigil_overlay.h"
 #include "vigil_fill_extra.h"
 
 static __always_inline __u64 arg(struct vigil_fill_state *st, __u32 a) {
@@ -45,6 +46,16 @@ static __always_inline bool vigil_exe_writable(struct task_struct *task, struct 
   return w;
 }
 
+/* The open family's layer bits (PPM_FD_*_LAYER) for the file behind the returned fd, when the
+ * recipe asks for them (`arg2` 1, exit events only). */
+static __always_inline __u32 vigil_ret_layer_flags(struct vigil_fill_state *st, struct task_struct *task, __u32 a2) {
+  if (a2 != 1 || st->ret < 0) return 0;
+  __u32 layer = vigil_overlay_layer(vigil_fd_file(task, st->ret));
+  if (layer == VIGIL_LAYER_UPPER) return PPM_FD_UPPER_LAYER;
+  if (layer == VIGIL_LAYER_LOWER) return PPM_FD_LOWER_LAYER;
+  return 0;
+}
+
 /* Fills parameter i from one recipe entry (kind | arg << 8 | arg2 << 16). A global function so
  * the verifier checks it once, not once per parameter slot. */
 __noinline int vigil_fill_param(struct vigil_scratch *s, struct vigil_fill_state *st, __u32 i, __u32 recipe) {
@@ -66,7 +77,7 @@ __noinline int vigil_fill_param(struct vigil_scratch *s, struct vigil_fill_state
       put_user_bytes(s, st, i, (const void *)arg(st, a), st->ret > 0 ? st->ret : 0, vigil_cfg.snaplen);
       break;
     case VK_DATA_ARGLEN: put_user_bytes(s, st, i, (const void *)arg(st, a), arg(st, a2), vigil_cfg.snaplen); break;
-    case VK_OPEN_FLAGS: put_u32(s, st, i, vigil_open_flags(arg(st, a))); break;
+    case VK_OPEN_FLAGS: put_u32(s, st, i, vigil_open_flags(arg(st, a)) | vigil_ret_layer_flags(st, task, a2)); break;
     case VK_OPEN_MODE: put_u32(s, st, i, vigil_open_mode(arg(st, a2), arg(st, a))); break;
     case VK_CREAT_FLAGS: put_u32(s, st, i, PPM_O_CREAT | PPM_O_WRONLY | PPM_O_TRUNC); break;
     case VK_FD_DEV:
@@ -204,6 +215,9 @@ __noinline int vigil_fill_param(struct vigil_scratch *s, struct vigil_fill_state
           flags |= PPM_EXE_FROM_MEMFD;
       }
       if (exe && vigil_exe_writable(task, BPF_CORE_READ(exe, f_inode))) flags |= PPM_EXE_WRITABLE;
+      __u32 layer = vigil_overlay_layer(exe);
+      if (layer == VIGIL_LAYER_UPPER) flags |= PPM_EXE_UPPER_LAYER;
+      else if (layer == VIGIL_LAYER_LOWER) flags |= PPM_EXE_LOWER_LAYER;
       put_u32(s, st, i, flags);
       break;
     }
@@ -251,7 +265,7 @@ __noinline int vigil_fill_param(struct vigil_scratch *s, struct vigil_fill_state
     case VK_HOW_RESOLVE: {
       __u64 how[3] = {};  /* struct open_how: flags, mode, resolve */
       bpf_probe_read_user(how, sizeof(how), (const void *)arg(st, a));
-      if (kind == VK_HOW_FLAGS) put_u32(s, st, i, vigil_open_flags(how[0]));
+      if (kind == VK_HOW_FLAGS) put_u32(s, st, i, vigil_open_flags(how[0]) | vigil_ret_layer_flags(st, task, a2));
       else if (kind == VK_HOW_MODE) put_u32(s, st, i, vigil_open_mode(how[0], how[1]));
       else put_u32(s, st, i, vigil_openat2_resolve(how[2]));
       break;

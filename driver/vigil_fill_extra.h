@@ -12,7 +12,6 @@
 #define VIGIL_MAX_SOCKOPT_BYTES 256
 #define VIGIL_MSGHDR_SIZE 56  /* struct user_msghdr */
 #define VIGIL_MMSGHDR_SIZE 64 /* struct mmsghdr: the msghdr, msg_len, padding */
-#define VIGIL_OVERLAYFS_MAGIC 0x794c7630
 
 static __always_inline __u64 vx_arg(struct vigil_fill_state *st, __u32 a) { return st->args[a < 6 ? a : 0]; }
 
@@ -319,9 +318,8 @@ __noinline int vigil_fill_extra(struct vigil_scratch *s, struct vigil_fill_state
     case VK_ZERO_8: put_u8(s, st, i, 0); break;
     case VK_ZERO_32: put_u32(s, st, i, 0); break;
     case VK_CREAT_LAYER: {
-      struct file *f = vigil_fd_file(task, st->ret);
-      if (f && BPF_CORE_READ(f, f_inode, i_sb, s_magic) == VIGIL_OVERLAYFS_MAGIC) set_len(s, i, 0);
-      else put_u16(s, st, i, 0);
+      /* creat_flags: FD_UPPER_LAYER_CREAT 1, FD_LOWER_LAYER_CREAT 2 - the vigil_layer values. */
+      put_u16(s, st, i, st->ret >= 0 ? vigil_overlay_layer(vigil_fd_file(task, st->ret)) : 0);
       break;
     }
     case VK_FD_PATH: {

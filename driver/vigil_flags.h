@@ -34,6 +34,8 @@
 #define PPM_O_LARGEFILE 2048
 #define PPM_O_CLOEXEC 4096
 #define PPM_O_TMPFILE 8192
+#define PPM_FD_UPPER_LAYER 32768
+#define PPM_FD_LOWER_LAYER 65536
 
 static __always_inline __u32 vigil_open_flags(__u32 f) {
   __u32 r;

@@ -39,7 +39,8 @@ enum vigil_param_kind {
   VK_ARG_STR,        /* NUL-terminated user string at argument `arg` */
   VK_DATA_RET,       /* user buffer at `arg`, min(ret, snaplen) bytes when ret > 0 */
   VK_DATA_ARGLEN,    /* user buffer at `arg`, min(argument `arg2`, snaplen) bytes */
-  VK_OPEN_FLAGS,     /* O_* of argument `arg` as PPM_O_* (u32) */
+  VK_OPEN_FLAGS,     /* O_* of argument `arg` as PPM_O_* (u32); `arg2` 1: plus the overlayfs layer
+                       * (PPM_FD_*_LAYER) of the file behind the returned fd */
   VK_OPEN_MODE,      /* mode argument as PPM mode bits (u32) */
   VK_CREAT_FLAGS,    /* creat(): O_CREAT|O_WRONLY|O_TRUNC as PPM_O_* */
   VK_FD_DEV,         /* u32 encoded device of the file behind fd (`arg` == 0xff: the return value) */
@@ -95,7 +96,8 @@ enum vigil_param_kind {
   VK_TASK_VPID,
   VK_TASK_PIDNS_START,
   VK_EXEC_FILENAME,   /* execve: the path as passed (argument `arg`, or bprm->filename) */
-  VK_HOW_FLAGS,       /* openat2: struct open_how at argument `arg`: flags as PPM_O_* */
+  VK_HOW_FLAGS,       /* openat2: struct open_how at argument `arg`: flags as PPM_O_* (`arg2` 1: plus
+                       * the layer, as VK_OPEN_FLAGS) */
   VK_HOW_MODE,        /* ... mode (only with O_CREAT/O_TMPFILE) */
   VK_HOW_RESOLVE,     /* ... resolve as PPM_RESOLVE_* */
   VK_SOCKET_FLAGS,    /* SOCK_NONBLOCK/SOCK_CLOEXEC of the type argument as PPM_O_* */
@@ -146,7 +148,7 @@ enum vigil_param_kind {
   VK_ZERO_8,          /* a u8 0 (signalfd, inotify_init: the syscall has no flags argument) */
   VK_ZERO_32,         /* a u32 0 (eventfd, likewise) */
   VK_FD_PATH,         /* absolute path of the file behind the returned fd (open_by_handle_at) */
-  VK_CREAT_LAYER,     /* creat_flags: 0 off overlayfs; empty on overlayfs (the layer is not read) */
+  VK_CREAT_LAYER,     /* creat_flags: overlayfs layer of the created file (0 off overlayfs) */
   VK_KIND_COUNT
 };
 

@@ -120,6 +120,21 @@ bool Inspector::live() const { return impl_->live; }
 
 Status Inspector::watch_hostname(std::string_view name) { return impl_->hostnames.watch(name); }
 
+Status Inspector::watch_path(std::string_view path) {
+  switch (impl_->pinned.add(path)) {
+    case detail::PinnedPaths::AddResult::Added:
+    case detail::PinnedPaths::AddResult::Known: return {};
+    case detail::PinnedPaths::AddResult::NotAbsolute:
+      return Error{"cannot watch path " + std::string(path) + ": not absolute"};
+    case detail::PinnedPaths::AddResult::Full: break;
+  }
+  ++impl_->stats.watched_paths_refused;
+  return Error{"cannot watch path " + std::string(path) + ": " + std::to_string(impl_->pinned.capacity()) +
+               " paths are watched already (InspectorOptions::max_watched_paths)"};
+}
+
+void Inspector::clear_watched_paths() { impl_->pinned.clear(); }
+
 size_t Inspector::host_names(const std::array<uint8_t, 16>& ip, bool v6, FieldValues& out) const {
   return impl_->hostnames.names_of(ip, v6, out);
 }
@@ -127,6 +142,7 @@ size_t Inspector::host_names(const std::array<uint8_t, 16>& ip, bool v6, FieldVa
 Status Inspector::seed(const capture::CaptureMetadata& meta, StateOrigin origin) {
   Impl& s = *impl_;
   s.live = origin == StateOrigin::LiveHost;
+  if (s.live) s.pinned.start(0);  // the watched paths are resolved from now on
   s.threads.clear();
   s.enter_events.clear();
   s.fds_to_close.clear();

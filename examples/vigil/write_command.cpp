@@ -67,7 +67,7 @@ int run_write(const CliOptions& options) {
   }
   const capture::ScapWriter& w = **writer;
   if (w.events_skipped() != 0 || w.enter_events_added() != 0)
-    std::fprintf(stderr, "vigil: %s: %" PRIu64 " events written, %" PRIu64 " skipped (no %s layout), %" PRIu64
+    std::fprintf(stderr, "vigil: %s: %" PRIu64 " events written, %" PRIu64 " skipped (no %s layout or syscall code), %" PRIu64
                  " enter events restored\n", options.output.c_str(), w.events_written(), w.events_skipped(),
                  options.sysdig_compat ? "sysdig 0.29.3" : "output", w.enter_events_added());
   if (s.live())

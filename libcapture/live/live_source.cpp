@@ -125,7 +125,8 @@ NextStatus LiveSource::next(EventView& out) {
     m.refill(r);
     if (!m.in_heap[r] || ++m.since_rescan >= kRescanInterval) m.rescan_idle();
   }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(m.options.poll_timeout_ms);
+  // The clock is read only once the rings run dry: a busy consumer pays nothing for the timeout.
+  std::chrono::steady_clock::time_point deadline{};
   for (;;) {
     if (m.stop_requested.load(std::memory_order_relaxed) && !m.detached) {
       m.driver->detach();
@@ -136,7 +137,11 @@ NextStatus LiveSource::next(EventView& out) {
       m.rescan_idle();
       if (m.heap.empty()) {
         if (m.detached) return NextStatus::EndOfStream;
-        if (std::chrono::steady_clock::now() >= deadline) return NextStatus::Timeout;
+        const auto now = std::chrono::steady_clock::now();
+        if (deadline == std::chrono::steady_clock::time_point{})
+          deadline = now + std::chrono::milliseconds(m.options.poll_timeout_ms);
+        else if (now >= deadline)
+          return NextStatus::Timeout;
         // The driver does not wake the consumer per record (that would cost every producer a
         // wakeup check); an idle consumer polls instead.
         std::this_thread::sleep_for(std::chrono::microseconds(500));

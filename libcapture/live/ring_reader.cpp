@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -32,7 +33,11 @@ RingReader::RingReader(RingReader&& o) noexcept
       producer_(std::exchange(o.producer_, nullptr)),
       size_(o.size_),
       page_(o.page_),
-      pending_(o.pending_) {}
+      pending_(o.pending_),
+      cons_(o.cons_),
+      published_(o.published_),
+      prod_(o.prod_),
+      publish_bytes_(o.publish_bytes_) {}
 
 Status RingReader::map(int fd, size_t size) {
   page_ = static_cast<size_t>(sysconf(_SC_PAGESIZE));
@@ -44,25 +49,35 @@ Status RingReader::map(int fd, size_t size) {
   void* p = mmap(nullptr, page_ + 2 * size_, PROT_READ, MAP_SHARED, fd, static_cast<off_t>(page_));
   if (p == MAP_FAILED) return Error{"cannot map a ring buffer's data pages: " + std::string(strerror(errno))};
   producer_ = static_cast<uint8_t*>(p);
+  cons_ = published_ = load_acquire(reinterpret_cast<const uint64_t*>(consumer_page_));
+  prod_ = cons_;
+  // Small enough that a producer never waits long for space it could have, large enough that the
+  // consumer position is written once per many small records.
+  publish_bytes_ = std::min<size_t>(size_ / 8, 64 * 1024);
   return {};
 }
 
 const uint8_t* RingReader::peek(uint32_t& len) {
-  auto* consumer_pos = reinterpret_cast<uint64_t*>(consumer_page_);
   const auto* producer_pos = reinterpret_cast<const uint64_t*>(producer_);
   const uint8_t* data = producer_ + page_;
-  uint64_t cons = *consumer_pos;
   for (;;) {
-    const uint64_t prod = load_acquire(producer_pos);
-    if (cons >= prod) return nullptr;
-    const uint8_t* hdr = data + (cons & (size_ - 1));
+    if (cons_ >= prod_) {
+      prod_ = load_acquire(producer_pos);
+      if (cons_ >= prod_) {
+        publish();
+        return nullptr;
+      }
+    }
+    const uint8_t* hdr = data + (cons_ & (size_ - 1));
     const uint32_t word = load_acquire(reinterpret_cast<const uint32_t*>(hdr));
-    if (word & kBusyBit) return nullptr;
+    if (word & kBusyBit) {
+      publish();
+      return nullptr;
+    }
     const uint32_t rec_len = word & ~(kBusyBit | kDiscardBit);
     const uint64_t total = (static_cast<uint64_t>(rec_len) + kHeaderSize + 7) & ~uint64_t{7};
     if (word & kDiscardBit) {
-      cons += total;
-      store_release(consumer_pos, cons);
+      cons_ += total;
       continue;
     }
     pending_ = total;
@@ -72,9 +87,15 @@ const uint8_t* RingReader::peek(uint32_t& len) {
 }
 
 void RingReader::release() {
-  auto* consumer_pos = reinterpret_cast<uint64_t*>(consumer_page_);
-  store_release(consumer_pos, *consumer_pos + pending_);
+  cons_ += pending_;
   pending_ = 0;
+  if (cons_ - published_ >= publish_bytes_) publish();
+}
+
+void RingReader::publish() {
+  if (cons_ == published_) return;
+  store_release(reinterpret_cast<uint64_t*>(consumer_page_), cons_);
+  published_ = cons_;
 }
 
 }  // namespace vigil::capture::live

@@ -27,6 +27,8 @@ class RingReader {
   const uint8_t* peek(uint32_t& len);
   // Consumes the record peek() returned.
   void release();
+  // Hands every released record's space back to the producer now.
+  void publish();
 
  private:
   uint8_t* consumer_page_ = nullptr;
@@ -34,6 +36,14 @@ class RingReader {
   size_t size_ = 0;
   size_t page_ = 0;
   uint64_t pending_ = 0;          // bytes of the peeked record including header and padding
+  // The producer and consumer positions live on cache lines the other side writes. Reading the
+  // producer position once per batch and publishing the consumer position once per
+  // kPublishBytes (or when the ring runs empty) keeps those lines from bouncing between the
+  // producing CPU and the consumer on every record.
+  uint64_t cons_ = 0;             // consumer position, ahead of the published one
+  uint64_t published_ = 0;        // consumer position the producer sees
+  uint64_t prod_ = 0;             // producer position last read
+  uint64_t publish_bytes_ = 0;
 };
 
 }  // namespace vigil::capture::live

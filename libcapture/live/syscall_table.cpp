@@ -24,6 +24,8 @@ constexpr P U16(uint8_t a) { return {VK_ARG_16, a}; }
 constexpr P U8(uint8_t a) { return {VK_ARG_8, a}; }
 constexpr P Str(uint8_t a) { return {VK_ARG_STR, a}; }
 constexpr P OpenFlags(uint8_t a) { return {VK_OPEN_FLAGS, a}; }
+// Exit events: the flags plus the overlayfs layer of the opened file.
+constexpr P OpenFlagsLayer(uint8_t a) { return {VK_OPEN_FLAGS, a, 1}; }
 constexpr P OpenMode(uint8_t mode_arg, uint8_t flags_arg) { return {VK_OPEN_MODE, mode_arg, flags_arg}; }
 constexpr P DevOfRet{VK_FD_DEV, VIGIL_FD_FROM_RET};
 constexpr P InoOfRet{VK_FD_INO, VIGIL_FD_FROM_RET};
@@ -70,11 +72,11 @@ const Recipe kRecipes[] = {
     // Files. open/openat/openat2/creat keep their enter events: the path as it was when the call
     // started, which the kernel then copied (TOCTOU).
     {"open", {Str(0), OpenFlags(1), OpenMode(2, 1)},
-     {kRet, Str(0), OpenFlags(1), OpenMode(2, 1), DevOfRet, InoOfRet}},
+     {kRet, Str(0), OpenFlagsLayer(1), OpenMode(2, 1), DevOfRet, InoOfRet}},
     {"openat", {Fd(0), Str(1), OpenFlags(2), OpenMode(3, 2)},
-     {kRet, Fd(0), Str(1), OpenFlags(2), OpenMode(3, 2), DevOfRet, InoOfRet}},
+     {kRet, Fd(0), Str(1), OpenFlagsLayer(2), OpenMode(3, 2), DevOfRet, InoOfRet}},
     {"openat2", {Fd(0), Str(1), {VK_HOW_FLAGS, 2}, {VK_HOW_MODE, 2}, {VK_HOW_RESOLVE, 2}},
-     {kRet, Fd(0), Str(1), {VK_HOW_FLAGS, 2}, {VK_HOW_MODE, 2}, {VK_HOW_RESOLVE, 2}, DevOfRet, InoOfRet}},
+     {kRet, Fd(0), Str(1), {VK_HOW_FLAGS, 2, 1}, {VK_HOW_MODE, 2}, {VK_HOW_RESOLVE, 2}, DevOfRet, InoOfRet}},
     {"creat", {Str(0), U32(1)}, {kRet, Str(0), U32(1), DevOfRet, InoOfRet, {VK_CREAT_LAYER}}},
     {"close", {}, {kRet, Fd(0)}},
     {"read", {}, {kRet, DataRet(1), Fd(0), U32(2)}},
@@ -146,7 +148,7 @@ const Recipe kRecipes[] = {
     {"prctl", {}, {kRet, U32(0), {VK_PRCTL_STR}, {VK_PRCTL_INT}}},  // PR_* equal PPM values
     {"capset", {}, {kRet, {VK_TASK_CAP_INH}, {VK_TASK_CAP_PRM}, {VK_TASK_CAP_EFF}}},
     {"close_range", {}, {kRet, U32(0), U32(1), U32(2)}},  // CLOSE_RANGE_* equal PPM values
-    {"open_by_handle_at", {}, {kRet, Fd(0), OpenFlags(2), {VK_FD_PATH}, DevOfRet, InoOfRet}},
+    {"open_by_handle_at", {}, {kRet, Fd(0), OpenFlagsLayer(2), {VK_FD_PATH}, DevOfRet, InoOfRet}},
     {"getcwd", {}, {kRet, Str(0)}},
     {"lseek", {}, {kRet, Fd(0), U64(1), U8(2)}},  // SEEK_* equal PPM values
     {"ioctl", {}, {kRet, Fd(0), U64(1), U64(2)}},

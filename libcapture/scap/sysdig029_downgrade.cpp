@@ -15,6 +15,10 @@ namespace {
 constexpr size_t kMaxParams = 32;
 constexpr uint16_t kFirstIdUnknownTo2022 = 336;
 constexpr uint16_t kProcExit1 = 186;
+// Generic syscall events carry a ppm_sc code; 2022's table ends at 328 and sysdig 0.29.3 indexes
+// it without a bounds check, so a newer code (rseq, statx, ...) would crash it (§12.1).
+constexpr uint16_t kGenericE = 0, kGenericX = 1;
+constexpr uint64_t kLastPpmScOf2022 = 328;
 
 // Newest ids >= 336 for syscalls the 2022 driver reported under an older event (§16).
 constexpr std::pair<uint16_t, uint16_t> kIdMap[] = {
@@ -256,6 +260,10 @@ void Sysdig029Downgrade::build(const EventView& event, uint16_t target, bool pos
 size_t Sysdig029Downgrade::downgrade(const EventView& event, std::span<const uint8_t> (&out)[2]) {
   const uint16_t type = event.type();
   if (type >= plans_->entries.size() || plans_->entries[type].target < 0) {
+    ++skipped_;
+    return 0;
+  }
+  if ((type == kGenericE || type == kGenericX) && event.nparams() > 0 && event.param(0u).as_u16() > kLastPpmScOf2022) {
     ++skipped_;
     return 0;
   }

@@ -99,54 +99,88 @@ std::string_view port_proto_name(uint16_t port) {
   }
 }
 
-// fs.path.*: the path arguments of filesystem syscalls.
+// fs.path.*: the path arguments of filesystem syscalls, for exactly the exit events libsinsp's
+// fs.path filtercheck knows, and only when the call succeeded (res 0; for the open family an fd
+// other than -1, as libsinsp compares it: a failed open's -errno passes).
+enum class FsSuccess : uint8_t { ResZero, FdNotMinusOne };
+struct FsPathEvent {
+  uint16_t type;
+  FsSuccess success;
+  const char* name;    // fs.path.name's parameter ("" for none; "fd": the fd's name)
+  const char* source;  // fs.path.source's
+  const char* target;  // fs.path.target's
+};
+// libsinsp reads the old events' paths from their enter events: ctx.param() falls back to them.
+constexpr FsPathEvent kFsPathEvents[] = {
+    {99, FsSuccess::ResZero, "path", "", ""},          // mkdir (old)
+    {277, FsSuccess::ResZero, "path", "", ""},         // mkdir
+    {305, FsSuccess::ResZero, "path", "", ""},         // mkdirat
+    {101, FsSuccess::ResZero, "path", "", ""},         // rmdir (old)
+    {279, FsSuccess::ResZero, "path", "", ""},         // rmdir
+    {109, FsSuccess::ResZero, "path", "", ""},         // unlink (old)
+    {111, FsSuccess::ResZero, "name", "", ""},         // unlinkat (old)
+    {301, FsSuccess::ResZero, "path", "", ""},         // unlink
+    {303, FsSuccess::ResZero, "name", "", ""},         // unlinkat
+    {3, FsSuccess::FdNotMinusOne, "name", "", ""},     // open
+    {103, FsSuccess::FdNotMinusOne, "name", "", ""},   // openat (old)
+    {307, FsSuccess::FdNotMinusOne, "name", "", ""},   // openat
+    {327, FsSuccess::FdNotMinusOne, "name", "", ""},   // openat2
+    {313, FsSuccess::ResZero, "filename", "", ""},     // fchmodat
+    {315, FsSuccess::ResZero, "filename", "", ""},     // chmod
+    {317, FsSuccess::ResZero, "fd", "", ""},           // fchmod
+    {379, FsSuccess::ResZero, "path", "", ""},         // chown
+    {381, FsSuccess::ResZero, "path", "", ""},         // lchown
+    {383, FsSuccess::ResZero, "fd", "", ""},           // fchown
+    {385, FsSuccess::ResZero, "pathname", "", ""},     // fchownat
+    {191, FsSuccess::ResZero, "special", "", ""},      // quotactl
+    {259, FsSuccess::ResZero, "name", "", ""},         // umount (old)
+    {387, FsSuccess::ResZero, "name", "", ""},         // umount
+    {391, FsSuccess::ResZero, "name", "", ""},         // umount2
+    {175, FsSuccess::ResZero, "", "oldpath", "newpath"},  // rename
+    {177, FsSuccess::ResZero, "", "oldpath", "newpath"},  // renameat
+    {319, FsSuccess::ResZero, "", "oldpath", "newpath"},  // renameat2
+    // libsinsp's link source is the new name and its target the existing file.
+    {105, FsSuccess::ResZero, "", "newpath", "oldpath"},  // link (old)
+    {107, FsSuccess::ResZero, "", "newpath", "oldpath"},  // linkat (old)
+    {309, FsSuccess::ResZero, "", "newpath", "oldpath"},  // link
+    {311, FsSuccess::ResZero, "", "newpath", "oldpath"},  // linkat
+    {179, FsSuccess::ResZero, "", "linkpath", "target"},  // symlink
+    {181, FsSuccess::ResZero, "", "linkpath", "target"},  // symlinkat
+    {257, FsSuccess::ResZero, "", "dev", "dir"},          // mount
+};
+
+const FsPathEvent* fs_path_event(uint16_t type) {
+  for (const FsPathEvent& e : kFsPathEvents)
+    if (e.type == type) return &e;
+  return nullptr;
+}
+
+// The path as given to the call; relative ones are joined to the thread's working directory and
+// every one is normalized (libsinsp ignores the dirfd of the *at calls here).
 bool fs_path(const EventContext& ctx, FieldId id, FieldValues& out) {
-  const capture::EventInfo* info = ctx.event().info();
-  if (!info || !ctx.thread()) return false;
+  const capture::EventView& ev = ctx.event();
+  if (ev.direction() != capture::Direction::Exit) return false;
+  const FsPathEvent* e = fs_path_event(ev.type());
+  if (!e || !ctx.thread()) return false;
+  if (e->success == FsSuccess::ResZero ? ctx.param("res").as_i64() != 0 : ctx.param("fd").as_i64() == -1) return false;
   const bool raw = id == FieldId::kFsPathNameraw || id == FieldId::kFsPathSourceraw || id == FieldId::kFsPathTargetraw;
-  const bool want_name = id == FieldId::kFsPathName || id == FieldId::kFsPathNameraw;
-  const bool want_source = id == FieldId::kFsPathSource || id == FieldId::kFsPathSourceraw;
-  ParamView path, dirfd;
-  const std::string_view n = info->name;
-  const bool two_paths = n.starts_with("rename") || n.starts_with("link") || n.starts_with("symlink");
-  if (want_name) {
-    if (two_paths) return false;
-    for (auto pname : {"path", "name", "pathname"}) {
-      path = ctx.param(pname);
-      if (!path.empty()) break;
-    }
-    dirfd = ctx.param("dirfd");
-    if (!(info->category & capture::kCatFile) || n.starts_with("open") || n == "creat" || n == "execve") {
-      // fs.path.name covers filesystem-changing calls only.
-      if (!(n == "mkdir" || n == "mkdirat" || n == "rmdir" || n == "unlink" || n == "unlinkat" || n.starts_with("chmod") ||
-            n.starts_with("fchmod") || n.starts_with("chown") || n.starts_with("fchown") || n.starts_with("lchown") ||
-            n == "mknod" || n == "mknodat" || n == "truncate"))
-        return false;
-    }
+  const char* param = e->target;
+  if (id == FieldId::kFsPathName || id == FieldId::kFsPathNameraw) param = e->name;
+  if (id == FieldId::kFsPathSource || id == FieldId::kFsPathSourceraw) param = e->source;
+  const std::string_view pname = param;
+  std::string_view path;
+  if (pname.empty()) return false;
+  if (pname == "fd") {
+    if (!ctx.fd()) return false;
+    path = ctx.fd()->name;
   } else {
-    if (!two_paths) return false;
-    if (want_source) {
-      path = ctx.param("oldpath");
-      if (path.empty()) path = ctx.param("target");
-      dirfd = ctx.param("olddirfd");
-    } else {
-      path = ctx.param("newpath");
-      if (path.empty()) path = ctx.param("linkpath");
-      dirfd = ctx.param("newdirfd");
-      if (dirfd.empty()) dirfd = ctx.param("linkdirfd");
-    }
+    const ParamView p = ctx.param(pname);
+    if (p.empty()) return false;
+    path = p.as_string();
   }
-  if (path.empty()) return false;
-  const std::string_view rel = path.as_string();
-  if (raw) return put_str(out, rel);
-  std::string base = ctx.thread()->files->cwd;
-  if (!dirfd.empty() && dirfd.as_i64() != -100 && !rel.starts_with('/')) {
-    const FdState* d = ctx.thread()->files->fds.find(dirfd.as_i64());
-    if (!d) return false;
-    base = d->name;
-  }
+  if (raw) return put_str(out, path);
   std::string& s = ctx.scratch();
-  resolve_path(base, rel, s);
+  resolve_path(ctx.thread()->files->cwd, path, s);
   return put_str(out, s);
 }
 

@@ -9,6 +9,7 @@
 
 #include "state/event_actions.h"
 #include "state/hostnames.h"
+#include "state/pinned_paths.h"
 #include "state/real_path_cache.h"
 #include "vigil/inspect/inspector.h"
 
@@ -53,7 +54,8 @@ struct Inspector::Impl {
         hostnames(opts.hosts_file, opts.hostname_resolver ? opts.hostname_resolver : own_hostname_resolver.get(),
                   opts.max_hostname_addresses),
         realpath_cache(opts.realpath_cache_entries),
-        realpath_openat2(opts.realpath_openat2) {}
+        realpath_openat2(opts.realpath_openat2),
+        pinned(opts.max_watched_paths) {}
 
   InspectorOptions options;
   ThreadTable threads;
@@ -90,7 +92,9 @@ struct Inspector::Impl {
   // fd.realpath (real_path.cpp): the paths that reached files, and whether openat2 may be asked.
   detail::RealPathCache realpath_cache;
   bool realpath_openat2;
+  detail::DriverDevices realpath_devices;  // stat()'s devices as the driver reports them
   std::string realpath_lookup;  // the path fd.realpath looks up; keeps its capacity
+  detail::PinnedPaths pinned;   // Inspector::watch_path(); looked at only when live
   std::string name_scratch;
   bool live = false;         // seeded as StateOrigin::LiveHost
 

@@ -5,7 +5,6 @@
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,11 +19,6 @@ namespace vigil::inspect::detail {
 namespace {
 
 constexpr int kMaxSymlinks = 40;  // the kernel's MAXSYMLINKS
-
-FileIdentity identity_of(const struct stat& st) {
-  const uint32_t major_no = major(st.st_dev), minor_no = minor(st.st_dev);
-  return {(minor_no & 0xffu) | (major_no << 8) | ((minor_no & ~0xffu) << 12), static_cast<uint64_t>(st.st_ino)};
-}
 
 bool is_file(const FdState& fd) {
   return fd.type == capture::FdType::File || fd.type == capture::FdType::FileV2 ||
@@ -82,18 +76,37 @@ bool lookup_failed(int err) { return err == ENOENT || err == ENOTDIR || err == E
 
 bool walk_matches(const RootLookup& at, std::string_view path, std::string& out) {
   FileIdentity got;
-  return resolve_below_root(at.root_fd, path, out, got) && matches(at.want, got);
+  return resolve_below_root(*at.devs, at.root_fd, path, out, got) && matches(at.want, got);
+}
+
+// How long a watched file's identity is trusted without looking at the directory watches: a
+// replaced watched file's inode number could go to another file, which would then be misnamed.
+// Misses always look (the file opened may be the watched path's new file).
+constexpr uint64_t kPinnedHitPollNs = 1'000'000;
+
+// The watched path of the file `id`, seeing replacements first as said above.
+const std::string* pinned_path(Inspector::Impl& state, const FileIdentity& id, uint64_t now_ns) {
+  PinnedPaths& pins = state.pinned;
+  const std::string* path = pins.find(id, now_ns);
+  if (!path || now_ns - pins.last_poll_ns() >= kPinnedHitPollNs) {
+    pins.poll(now_ns);
+    state.stats.watched_path_changes = pins.changes();
+    path = pins.find(id, now_ns);
+  }
+  if (path) ++state.stats.realpath_pinned_hits;
+  return path;
 }
 
 }  // namespace
 
-bool resolve_below_root(int root_fd, std::string_view path, std::string& out, FileIdentity& id) {
+bool resolve_below_root(DriverDevices& devs, int root_fd, std::string_view path, std::string& out, FileIdentity& id) {
   DirStack dirs;
   std::string todo(path);
   size_t pos = 0;
   int links = 0;
   std::string leaf;  // the last component when it is not a directory: nothing may follow it
-  struct stat st {};
+  uint32_t mode = 0;
+  FileIdentity got;
   auto top = [&] { return dirs.fds.empty() ? root_fd : dirs.fds.back(); };
   for (;;) {
     while (pos < todo.size() && todo[pos] == '/') ++pos;
@@ -108,8 +121,8 @@ bool resolve_below_root(int root_fd, std::string_view path, std::string& out, Fi
       if (!dirs.fds.empty()) dirs.pop();
       continue;
     }
-    if (::fstatat(top(), part.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return false;
-    if (S_ISLNK(st.st_mode)) {
+    if (!devs.stat(top(), part.c_str(), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, mode, got)) return false;
+    if (S_ISLNK(mode)) {
       if (++links > kMaxSymlinks) return false;
       char target[PATH_MAX];
       const ssize_t n = ::readlinkat(top(), part.c_str(), target, sizeof target);
@@ -119,18 +132,17 @@ bool resolve_below_root(int root_fd, std::string_view path, std::string& out, Fi
       pos = 0;
       continue;
     }
-    if (S_ISDIR(st.st_mode)) {
+    if (S_ISDIR(mode)) {
       const int fd = ::openat(top(), part.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       if (fd < 0) return false;
       dirs.push(fd, std::move(part));
     } else {
       leaf = std::move(part);
-      id = identity_of(st);
+      id = got;
     }
   }
   if (leaf.empty()) {
-    if (::fstat(top(), &st) != 0) return false;
-    id = identity_of(st);
+    if (!devs.stat(top(), "", AT_EMPTY_PATH, mode, id)) return false;
   }
   out.clear();
   for (const auto& n : dirs.names) {
@@ -159,8 +171,9 @@ bool names_file(const RootLookup& at, const std::string& path) {
   if (*at.kernel) {
     const int fd = open_below(at.root_fd, path.c_str(), RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
     if (fd >= 0) {
-      struct stat st {};
-      const bool same = ::fstat(fd, &st) == 0 && matches(at.want, identity_of(st));
+      uint32_t mode;
+      FileIdentity got;
+      const bool same = at.devs->stat(fd, "", AT_EMPTY_PATH, mode, got) && matches(at.want, got);
       ::close(fd);
       return same;
     }
@@ -178,8 +191,9 @@ bool resolve_to_file(const RootLookup& at, const std::string& path, std::string&
   if (*at.kernel) {
     const int fd = open_below(at.root_fd, path.c_str(), RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
     if (fd >= 0) {
-      struct stat st {};
-      const bool same = ::fstat(fd, &st) == 0 && matches(at.want, identity_of(st));
+      uint32_t mode;
+      FileIdentity got;
+      const bool same = at.devs->stat(fd, "", AT_EMPTY_PATH, mode, got) && matches(at.want, got);
       char link[40], name[PATH_MAX];
       std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
       const ssize_t n = same ? ::readlink(link, name, sizeof name) : -1;
@@ -209,11 +223,25 @@ std::string_view fd_real_path(const EventContext& ctx, const FdState& fd) {
   fd.realpath_state = FdState::RealPath::SameAsName;  // unless proven below
   const ThreadState* t = ctx.thread();
   const Inspector& inspector = ctx.inspector();
-  if (!inspector.live() || !t || !is_file(fd) || !fd.name.starts_with('/')) {
+  if (!inspector.live() || !t || !is_file(fd)) {
     fd.realpath.clear();
     return fd.name;
   }
   Inspector::Impl& state = InspectorInternals::of(inspector);
+  // A watched file is named by its watched path, whatever name it was opened by.
+  auto pinned = [&](const FileIdentity& id) {
+    if (state.pinned.empty() || id.ino == 0) return false;
+    const std::string* path = pinned_path(state, id, ctx.event().ts());
+    if (!path) return false;
+    fd.realpath.assign(*path);
+    fd.realpath_state = FdState::RealPath::Resolved;
+    return true;
+  };
+  if (pinned({fd.dev, fd.ino})) return fd.realpath;
+  if (!fd.name.starts_with('/')) {
+    fd.realpath.clear();
+    return fd.name;
+  }
   std::string& lookup = state.realpath_lookup;  // keeps its capacity: no allocation once warm
   lookup.assign(fd.realpath.empty() ? fd.name : fd.realpath);
   fd.realpath.clear();
@@ -223,10 +251,10 @@ std::string_view fd_real_path(const EventContext& ctx, const FdState& fd) {
   // fd. Without either nothing can be proven.
   FileIdentity want{fd.dev, fd.ino};
   if (fd.ino == 0) {
-    struct stat st {};
+    uint32_t mode;
     const std::string open_fd = proc + "/" + std::to_string(t->tid) + "/fd/" + std::to_string(fd.fd);
-    if (::stat(open_fd.c_str(), &st) != 0) return fd.name;
-    want = identity_of(st);
+    if (!state.realpath_devices.stat(AT_FDCWD, open_fd.c_str(), 0, mode, want)) return fd.name;
+    if (pinned(want)) return fd.realpath;
   }
 
   // The thread's root; when the thread has gone by now (short-lived commands usually have), its
@@ -251,7 +279,7 @@ std::string_view fd_real_path(const EventContext& ctx, const FdState& fd) {
   auto resolved_in = [&](const char* root, const std::string& path) {
     const int root_fd = ::open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root_fd < 0) return false;
-    const RootLookup at{root_fd, want, &state.realpath_openat2};
+    const RootLookup at{root_fd, want, &state.realpath_openat2, &state.realpath_devices};
     bool ok = false;
     if (!cache_tried) {
       cache_tried = true;

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "state/driver_devices.h"
 #include "state/real_path_cache.h"
 #include "vigil/inspect/inspector.h"
 
@@ -16,7 +17,8 @@ namespace vigil::inspect::detail {
 // targets restart at the root, at most 40 of them), ".." never climbs above the root, mount
 // points are crossed. On success writes the resolved absolute path (relative to the root) and the
 // identity of the file reached. False when a component is missing or unreadable, or on a loop.
-bool resolve_below_root(int root_fd, std::string_view path, std::string& out, FileIdentity& id);
+// The identity is the driver's (DriverDevices).
+bool resolve_below_root(DriverDevices& devs, int root_fd, std::string_view path, std::string& out, FileIdentity& id);
 
 // How a path below a root is proven to reach a file. `kernel` asks the kernel (openat2 with
 // RESOLVE_IN_ROOT, then the name the kernel gives the open file, checked again); when false, or
@@ -27,6 +29,7 @@ struct RootLookup {
   int root_fd = -1;
   FileIdentity want;
   bool* kernel = nullptr;
+  DriverDevices* devs = nullptr;
 };
 // Whether `path` (absolute, no ".." component) reaches the file below the root without meeting
 // a symlink: one openat2 and one fstat. Without openat2, a walk whose answer must be `path`.
@@ -34,7 +37,9 @@ bool names_file(const RootLookup& at, const std::string& path);
 // Resolves `path` (absolute, anything) below the root to the file; writes the canonical path.
 bool resolve_to_file(const RootLookup& at, const std::string& path, std::string& out);
 
-// The value of fd.realpath for `fd` of the context's thread. A live inspector resolves the path
+// The value of fd.realpath for `fd` of the context's thread. A file watched with
+// Inspector::watch_path() (its identity, from the open event or the fd still open in /proc, is
+// in the inspector's PinnedPaths) is named by the watched path. Otherwise a live inspector resolves the path
 // once through /proc/<tid>/root (falling back to the process's, its parent's and, for host
 // processes, this process's root when the thread has gone) and keeps the answer only if the file
 // reached is the one the open reported (dev/ino, else the fd still open in /proc). A relative

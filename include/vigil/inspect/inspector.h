@@ -65,6 +65,8 @@ struct InspectorOptions {
   // instead of walking them component by component. Either gives the same answers; without
   // openat2 (older kernels, seccomp) the walk is used anyway.
   bool realpath_openat2 = true;
+  // At most this many paths given to Inspector::watch_path() (more are refused, counted).
+  size_t max_watched_paths = 1024;
   // Host names (fd.*ip.name): the hosts file's names are always known; watch_hostname() adds
   // names through `hostname_resolver` (nullptr: the system's; must outlive the inspector). At
   // most `max_hostname_addresses` (address, name) pairs are kept.
@@ -98,6 +100,12 @@ struct InspectorStats {
   uint64_t realpath_cache_stale = 0;
   uint64_t realpath_lookups = 0;
   uint64_t realpath_cache_evictions = 0;
+  // Inspector::watch_path(): fd.realpath answers given by a watched file's identity, paths
+  // refused because the table was full, and times a watched path was found to reach another
+  // file than before (replaced by a rename, deleted, created).
+  uint64_t realpath_pinned_hits = 0;
+  uint64_t watched_paths_refused = 0;
+  uint64_t watched_path_changes = 0;
 };
 
 // One event plus what the inspector knows about it. Valid until the next Inspector::process().
@@ -165,6 +173,35 @@ class Inspector {
   // its addresses lists it from then on. Call it for each host name a rule compares those fields
   // with, before processing events. Errors: the name does not resolve, or the table is full.
   Status watch_hostname(std::string_view name);
+  // Makes fd.realpath name the file at `path` (absolute) by that path however a process reached
+  // it: through a symlink removed right after the open, another hard link of the file, a bind
+  // mount, /proc/<pid>/root/..., a magic link, or ".." tricks. Call it for each path a rule
+  // compares fd.realpath with (e.g. "/etc/shadow"), before processing events:
+  //
+  //   for (const std::string& p : paths_rules_compare_fd_realpath_with) inspector.watch_path(p);
+  //
+  // Live host: the path is resolved now (symlinks followed, nothing opened), and the file it
+  // reaches is known by its device and inode; an open event reporting that device and inode gets
+  // the path (its symlinks resolved) as fd.realpath with no filesystem access. Semantics: every
+  // name of that very file is reported as the watched path, so reading a hard link of a watched
+  // /etc/shadow reports /etc/shadow, and a bind mount of it in a container reports the host's
+  // path. Only that file: a watched directory names the directory, not the files below it (a
+  // rule's `startswith /etc/sudoers.d/` still relies on the lookup). The device is the one the
+  // driver reports (the mount's superblock, which stat() does not give on overlayfs layers and
+  // btrfs subvolumes). A path that does not exist yet is recognised once created. A watched
+  // file replaced by another (passwd and editors rename a new file over it) is recognised: the
+  // directory holding it is watched (inotify, drained when fd.realpath is looked at, never
+  // blocking) and every path is resolved again every 10 s of event time. The old file still
+  // counts for opens up to the event time the replacement was noticed (events processed late),
+  // not after: its inode number may go to any new file. A file replaced twice before fd.realpath
+  // of its open is looked at is not recognised (only the current and the previous file are).
+  // Replaying a capture: the path is only remembered (fd.realpath stays fd.name on a recording);
+  // it takes effect if the inspector is later seeded as StateOrigin::LiveHost.
+  // Errors: `path` is not absolute, or InspectorOptions::max_watched_paths are watched already
+  // (counted in InspectorStats::watched_paths_refused). Watching a path again is a no-op.
+  Status watch_path(std::string_view path);
+  // Forgets every watched path: call it before watching the paths of reloaded rules.
+  void clear_watched_paths();
   // The known names of an address, appended to `out` (fd.*ip.name); returns how many.
   size_t host_names(const std::array<uint8_t, 16>& ip, bool v6, FieldValues& out) const;
   // Applies the event to the state and returns its context.
