@@ -39,6 +39,11 @@ function(vigil_add_library)
     set_target_properties(${target}_shared PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/shared-twin)
     # The objects' compile options also decide the link (the sanitizer runtime).
     target_link_libraries(${target}_shared PRIVATE $<BUILD_INTERFACE:vigil_compile_options>)
+    # Only the public API is exported (cmake/vigil_exports.map, scripts/gen-export-map.py): the
+    # internal namespaces, standard-library instances and linked-in archives stay inside. The
+    # static libraries (and a BUILD_SHARED_LIBS build, whose tests reach internals) keep all.
+    target_link_options(${target}_shared PRIVATE LINKER:--version-script=${PROJECT_SOURCE_DIR}/cmake/vigil_exports.map)
+    set_property(TARGET ${target}_shared APPEND PROPERTY LINK_DEPENDS ${PROJECT_SOURCE_DIR}/cmake/vigil_exports.map)
     set(twin_deps)
     foreach(dep ${ARG_DEPENDS})
       list(APPEND twin_deps vigil_${dep}_shared)

@@ -337,7 +337,7 @@ Alert Engine::alert(const Match& m, const inspect::EventContext& ctx, uint64_t t
   a.text = t + ": " + std::string(priority_name(a.priority)) + " " + a.message;
   a.output_fields.push_back({iso8601 ? "evt.time.iso8601" : "evt.time", std::to_string(time_ns),
                              Alert::Field::Kind::Number});
-  for (auto& f : fields) {
+  auto typed = [](const output::OutputFormat::FieldText& f) {
     Alert::Field af;
     af.name = f.expr;
     af.value = f.text;
@@ -346,13 +346,31 @@ Alert Engine::alert(const Match& m, const inspect::EventContext& ctx, uint64_t t
     else af.kind = kind_of(f.type);
     if (af.kind == Alert::Field::Kind::Number && af.value.find_first_not_of("0123456789.-") != std::string::npos)
       af.kind = Alert::Field::Kind::String;
+    return af;
+  };
+  for (auto& f : fields) {
+    Alert::Field af = typed(f);
     bool dup = false;
     for (auto& x : a.output_fields)
       if (x.name == af.name) dup = true;
     if (!dup) a.output_fields.push_back(std::move(af));
   }
-  for (const auto& [name, format] : cr.extra_fields)
-    a.output_fields.push_back({name, format->render(&ctx, nullptr), Alert::Field::Kind::String});
+  for (const auto& [name, format] : cr.extra_fields) {
+    // A field named after itself with nothing around it (Falco's raw extra field, `- evt.cpu`)
+    // keeps its type, like the rule's own fields; any other format is text. An extra field
+    // replaces an output field of the same name (one JSON key each, as in Falco).
+    fields.clear();
+    std::string text = format->render(&ctx, &fields);
+    Alert::Field af{name, std::move(text), Alert::Field::Kind::String};
+    if (fields.size() == 1 && fields[0].expr == name && af.value == fields[0].text) af = typed(fields[0]);
+    auto same = std::find_if(a.output_fields.begin(), a.output_fields.end(),
+                             [&](const Alert::Field& f) { return f.name == name; });
+    if (same != a.output_fields.end()) {
+      *same = std::move(af);
+    } else {
+      a.output_fields.push_back(std::move(af));
+    }
+  }
   return a;
 }
 

@@ -37,4 +37,17 @@ for lib in "$prefix"/lib*/libvigil_*.so; do
     exit 1
   fi
 done
+# Shared libraries export the public API only (cmake/vigil_exports.map): no internal namespace,
+# no standard-library instance.
+if [[ $mode == shared-twin ]]; then
+  for lib in "$prefix"/lib*/libvigil_*.so; do
+    leaked=$(nm -DC --defined-only "$lib" | cut -d' ' -f3- |
+             grep -E '^(std::|vigil::(capture::(detail|live|proc)|engine::(condition|config|eval|output|outputs|rules|ruleset)|inspect::detail)::)' || true)
+    if [[ -n $leaked ]]; then
+      echo "check-consumer.sh: $lib exports internal symbols:" >&2
+      head -n 20 <<< "$leaked" >&2
+      exit 1
+    fi
+  done
+fi
 "$consumer" "${@:3}"

@@ -10,4 +10,18 @@ if(NOT BUILD_SHARED_LIBS)
            COMMAND ${PROJECT_SOURCE_DIR}/scripts/check-consumer.sh ${PROJECT_BINARY_DIR} shared-twin)
   set_tests_properties("package: an out-of-tree consumer builds and runs against vigil's shared libraries"
                        PROPERTIES LABELS package TIMEOUT 600)
+  # The same consumer replays a capture through the inspector and the engine: the whole public
+  # path an embedding application takes, across the shared libraries' export list.
+  add_test(NAME "package: a consumer of vigil's shared libraries replays a capture through the rules"
+           COMMAND ${PROJECT_SOURCE_DIR}/scripts/check-consumer.sh ${PROJECT_BINARY_DIR} shared-twin
+                   ${VIGIL_SHARED_DIR}/captures/cat_write.scap ${VIGIL_SHARED_DIR}/peer-tests/rules/single_rule.yaml)
+  set_tests_properties("package: a consumer of vigil's shared libraries replays a capture through the rules"
+                       PROPERTIES LABELS package TIMEOUT 600
+                       PASS_REGULAR_EXPRESSION "vigil consumer: [0-9]+ events, 4 alerts")
 endif()
+# An installed tree may be moved (or unpacked from a package to another prefix): the moved `vigil`
+# still finds its default rules next to itself.
+add_test(NAME "package: an installed vigil moved to another prefix still loads its default rules"
+         COMMAND ${PROJECT_SOURCE_DIR}/scripts/check-relocated-cli.sh ${PROJECT_BINARY_DIR})
+set_tests_properties("package: an installed vigil moved to another prefix still loads its default rules"
+                     PROPERTIES LABELS package TIMEOUT 300)

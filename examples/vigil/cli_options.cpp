@@ -13,8 +13,9 @@ capture files, and raises alerts when Falco-style rules match. It also prints, f
 records events, like sysdig.
 
 Input:
-  -e FILE                 Read events from the capture FILE (plain or gzip). Without -e,
-                          vigil captures live from this machine's kernel.
+  -e FILE                 Read events from the capture FILE (plain or gzip; a pipe or FIFO
+                          works, "-" is standard input). Without -e, vigil captures live
+                          from this machine's kernel.
   -M, --duration SECONDS  Stop a live capture after SECONDS (default: until SIGINT/SIGTERM).
 
 Detection (the default when neither --print nor -w is given):
@@ -161,6 +162,7 @@ Result<CliOptions> parse_cli(int argc, const char* const* argv) {
       st = flag(version);
     } else if (arg == "-e") {
       st = value(o.input);
+      if (o.input == "-") o.input = "/dev/stdin";  // read as a stream: the reader never seeks
     } else if (arg == "--print") {
       st = flag(o.print);
     } else if (arg == "-p") {

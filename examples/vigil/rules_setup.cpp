@@ -35,6 +35,9 @@ std::vector<std::string> rules_paths(const CliOptions& options, const engine::Co
   // Run from the build tree: the rules of the same source tree, so edits show up without an install.
   if (same_dir(own_binary_dir(), VIGIL_CLI_BUILD_DIR) && fs::exists(VIGIL_CLI_SOURCE_RULES))
     return {VIGIL_CLI_SOURCE_RULES};
+  // Installed: <bindir>/../share/vigil/ next to this binary first, so a moved prefix works.
+  const fs::path relocated = (fs::path(own_binary_dir()) / VIGIL_CLI_RELATIVE_RULES).lexically_normal();
+  if (std::error_code ec; !own_binary_dir().empty() && fs::exists(relocated, ec)) return {relocated.string()};
   return {VIGIL_CLI_INSTALLED_RULES};
 }
 

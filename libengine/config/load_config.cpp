@@ -1,5 +1,6 @@
 // load_config_*: vigil.yaml (Falco's falco.yaml keys) into a Config.
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -64,6 +65,38 @@ void read_priority_key(Handlers& h, ConfigReader& r, Priority& p) {
   h["priority"] = [&r, &p](const YAML::Node& n, const std::string& path) { r.read(n, path, p); };
 }
 
+// append_output[i].extra_fields, Falco's shapes: a list whose items are either a field name
+// (`evt.cpu`: the field's own value under its own name) or a one-key map `{name: format}` (the
+// formatted text under `name`). A name given twice is an error, as in Falco.
+void read_extra_fields(ConfigReader& r, const YAML::Node& v, const std::string& path, ExtraOutput& x) {
+  if (v.IsNull()) return;
+  if (!v.IsSequence()) {
+    return r.fail(v, path, "expected a list of field names and {name: format} maps");
+  }
+  auto add = [&](const YAML::Node& at, const std::string& p, const std::string& name, std::string format) {
+    if (name.empty()) return r.fail(at, p, "an extra field needs a name");
+    if (format.empty()) return r.fail(at, p, "extra field '" + name + "' has an empty format");
+    if (!x.fields.emplace(name, std::move(format)).second) {
+      r.fail(at, p, "extra field '" + name + "' is defined twice");
+    }
+  };
+  for (size_t i = 0; i < v.size() && !r.failed(); ++i) {
+    const YAML::Node& e = v[i];
+    std::string ipath = ConfigReader::item(path, i);
+    if (e.IsScalar()) {
+      add(e, ipath, e.Scalar(), "%" + e.Scalar());
+    } else if (e.IsMap() && e.size() == 1) {
+      auto kv = e.begin();
+      std::string format;
+      if (!kv->first.IsScalar()) return r.fail(kv->first, ipath, "keys must be strings");
+      r.read(kv->second, ConfigReader::child(ipath, kv->first.Scalar()), format);
+      if (!r.failed()) add(kv->second, ConfigReader::child(ipath, kv->first.Scalar()), kv->first.Scalar(), format);
+    } else {
+      r.fail(e, ipath, "expected a field name or a one-key map {name: format}");
+    }
+  }
+}
+
 void read_document(ConfigReader& r, const YAML::Node& root, Config& c) {
   Handlers top;
   auto rules_files = [&](const YAML::Node& n, const std::string& path) { r.read(n, path, c.rules_files); };
@@ -113,9 +146,11 @@ void read_document(ConfigReader& r, const YAML::Node& root, Config& c) {
                      x.tags.insert(tags.begin(), tags.end());
                    }},
                   {"extra_output", [&](const YAML::Node& v, const std::string& p) { r.read(v, p, x.format); }},
-                  {"extra_fields",
-                   [&](const YAML::Node& v, const std::string& p) {
-                     r.warn(v, p, "extra_fields is not supported yet, ignored");
+                  {"extra_fields", [&](const YAML::Node& v, const std::string& p) { read_extra_fields(r, v, p, x); }},
+                  // Plugins' suggested output formats: vigil loads no plugins, so nothing to add.
+                  {"suggested_output", [&](const YAML::Node& v, const std::string& p) {
+                     bool ignored = false;
+                     r.read(v, p, ignored);
                    }}});
       c.append_output.push_back(std::move(x));
     }
@@ -310,6 +345,43 @@ void read_document(ConfigReader& r, const YAML::Node& root, Config& c) {
   r.read_map(root, "", top, kIgnoredTopLevel);
 }
 
+// Falco's environment references in values: "${NAME}" becomes NAME's value (nothing when unset),
+// "$${x}" stays "${x}" literally, any other '$' is kept. Keys are left alone.
+std::string expand_env(const std::string& in) {
+  std::string out;
+  size_t i = 0;
+  while (i < in.size()) {
+    size_t dollar = in.find('$', i);
+    if (dollar == std::string::npos) break;
+    out.append(in, i, dollar - i);
+    if (in.compare(dollar, 3, "$${") == 0 && in.find('}', dollar) != std::string::npos) {
+      size_t close = in.find('}', dollar);
+      out.append(in, dollar + 1, close - dollar);  // "${...}" without the escaping '$'
+      i = close + 1;
+    } else if (in.compare(dollar, 2, "${") == 0 && in.find('}', dollar) != std::string::npos) {
+      size_t close = in.find('}', dollar);
+      std::string name = in.substr(dollar + 2, close - dollar - 2);
+      if (const char* value = std::getenv(name.c_str())) out += value;
+      i = close + 1;
+    } else {
+      out += '$';
+      i = dollar + 1;
+    }
+  }
+  out.append(in, i, std::string::npos);
+  return out;
+}
+
+void expand_env_values(YAML::Node node) {
+  if (node.IsScalar()) {
+    if (node.Scalar().find('$') != std::string::npos) node = expand_env(node.Scalar());
+  } else if (node.IsSequence()) {
+    for (size_t i = 0; i < node.size(); ++i) expand_env_values(node[i]);
+  } else if (node.IsMap()) {
+    for (auto it = node.begin(); it != node.end(); ++it) expand_env_values(it->second);
+  }
+}
+
 Result<YAML::Node> parse_yaml(const std::string& text, const std::string& name) {
   YAML::Node root;
   try {
@@ -402,6 +474,7 @@ Result<Config> load_config_string(std::string_view yaml, const std::string& name
     if (Status st = include_config_files(root, name, files, key_files, include_warnings); !st.ok()) {
       return st.error();
     }
+    expand_env_values(root);  // before -o: the shell already expanded what the command line says
     for (auto& o : overrides) {
       std::string path;
       if (Status st = config::apply_override(root, o, path); !st.ok()) return st.error();

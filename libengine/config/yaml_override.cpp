@@ -9,6 +9,7 @@ namespace {
 
 struct Segment {
   bool is_index = false;
+  bool append = false;  // "[]": a new item at the end of the list (Falco's -o a[]=x)
   std::string key;
   size_t index = 0;
 };
@@ -21,18 +22,23 @@ Result<std::vector<Segment>> parse_key(std::string_view key, const std::string& 
     size_t start = i;
     while (i < key.size() && key[i] != '.' && key[i] != '[') ++i;
     if (i == start) return bad("empty name in '" + std::string(key) + "'");
-    out.push_back({false, std::string(key.substr(start, i - start)), 0});
+    out.push_back({false, false, std::string(key.substr(start, i - start)), 0});
     while (i < key.size() && key[i] == '[') {
       size_t close = key.find(']', i);
       if (close == std::string_view::npos) return bad("missing ']'");
       std::string_view digits = key.substr(i + 1, close - i - 1);
-      if (digits.empty() || digits.size() > 9) return bad("bad index");
+      if (digits.empty()) {
+        out.push_back({true, true, {}, 0});
+        i = close + 1;
+        continue;
+      }
+      if (digits.size() > 9) return bad("bad index");
       size_t n = 0;
       for (char c : digits) {
         if (!std::isdigit(static_cast<unsigned char>(c))) return bad("bad index '" + std::string(digits) + "'");
         n = n * 10 + static_cast<size_t>(c - '0');
       }
-      out.push_back({true, {}, n});
+      out.push_back({true, false, {}, n});
       i = close + 1;
     }
     if (i < key.size()) {
@@ -46,10 +52,11 @@ Result<std::vector<Segment>> parse_key(std::string_view key, const std::string& 
 }
 
 // Returns `node` with the value at segs[i..] replaced, creating containers on the way.
-Result<YAML::Node> with_value(YAML::Node node, const std::vector<Segment>& segs, size_t i, const YAML::Node& value,
+// An appending segment gets its index here, so the normalised path names the new item.
+Result<YAML::Node> with_value(YAML::Node node, std::vector<Segment>& segs, size_t i, const YAML::Node& value,
                               const std::string& option) {
   if (i == segs.size()) return value;
-  const Segment& seg = segs[i];
+  Segment& seg = segs[i];
   if (!seg.is_index) {
     YAML::Node map = node.IsDefined() && node.IsMap() ? node : YAML::Node(YAML::NodeType::Map);
     const YAML::Node& cmap = map;
@@ -60,6 +67,7 @@ Result<YAML::Node> with_value(YAML::Node node, const std::vector<Segment>& segs,
     return map;
   }
   YAML::Node seq = node.IsDefined() && node.IsSequence() ? node : YAML::Node(YAML::NodeType::Sequence);
+  if (seg.append) seg.index = seq.size();
   if (seg.index > seq.size()) {
     return Error{"index " + std::to_string(seg.index) + " is past the end of a list of " +
                      std::to_string(seq.size()),

@@ -3,6 +3,8 @@
 // after them (options may follow positionals), "--" ends the options, "-" is a positional,
 // clustered flags ("-ve") are split, and an option that takes a value uses the rest of its word
 // or else the next word, whatever it looks like. Unknown option characters are ignored.
+// Neither the argument list nor the result has a length limit: FieldValues grows past its inline
+// storage (keeping the buffer for the next event), so long command lines lose no option.
 #include <array>
 
 #include "eval/value_source.h"

@@ -137,7 +137,8 @@ class TransformerSource final : public ValueSource {
           r.u64 = v->size();
           break;
         }
-        for (size_t i = 0; i < v->size() && i < store_.size(); ++i) {
+        if (store_.size() < v->size()) store_.resize(v->size());  // grows once per longer list
+        for (size_t i = 0; i < v->size(); ++i) {
           if (!apply((*v)[i], store_[i])) return false;
         }
       }
@@ -208,7 +209,7 @@ class TransformerSource final : public ValueSource {
   TransformerKind kind_;
   std::vector<SourcePtr> args_;
   mutable FieldValues values_;
-  mutable std::array<std::string, FieldValues::kInline> store_;
+  mutable std::vector<std::string> store_ = std::vector<std::string>(FieldValues::kInline);
 };
 
 }  // namespace

@@ -1,17 +1,12 @@
 // vigil's outputs end to end: the CLI replays a capture with a configuration enabling each output
 // and the test looks at what arrived (an HTTP receiver of its own on loopback, files, programs).
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
-#include <thread>
 #include <vector>
 
 #include "cli_support.h"
+#include "loopback_http_server.h"
 #include "test_text.h"
 
 using vigil::test::slurp;
@@ -20,85 +15,6 @@ using namespace vigil::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-// Records the requests a client sends to 127.0.0.1:<ephemeral> and answers 200 to each; one
-// request per connection or several on a kept-alive one. Stops after 20 s whatever happens.
-class LoopbackHttpReceiver {
- public:
-  struct Request {
-    std::string head;
-    std::string body;
-  };
-
-  LoopbackHttpReceiver() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(fd_ >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(fd_, 8) == 0);
-    socklen_t len = sizeof addr;
-    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~LoopbackHttpReceiver() {
-    stop_ = true;
-    thread_.join();
-    ::close(fd_);
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/alerts"; }
-  std::vector<Request> requests() {
-    stop_ = true;
-    thread_.join();
-    thread_ = std::thread([] {});
-    return requests_;
-  }
-
- private:
-  void serve() {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    std::vector<std::pair<int, std::string>> conns;
-    while (!stop_ && std::chrono::steady_clock::now() < deadline) {
-      std::vector<pollfd> fds{{fd_, POLLIN, 0}};
-      for (auto& c : conns) fds.push_back({c.first, POLLIN, 0});
-      if (::poll(fds.data(), fds.size(), 50) <= 0) continue;
-      if (fds[0].revents & POLLIN) conns.emplace_back(::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC), "");
-      for (size_t i = 1; i < fds.size(); ++i) {
-        if (!(fds[i].revents & (POLLIN | POLLHUP))) continue;
-        auto& [conn, buf] = conns[i - 1];
-        char tmp[4096];
-        const ssize_t n = ::read(conn, tmp, sizeof tmp);
-        if (n <= 0) {
-          ::close(conn);
-          conn = -1;
-          continue;
-        }
-        buf.append(tmp, static_cast<size_t>(n));
-        for (size_t end; (end = buf.find("\r\n\r\n")) != std::string::npos;) {
-          const std::string head = buf.substr(0, end);
-          size_t length = 0;
-          for (const char* key : {"Content-Length: ", "content-length: "})
-            if (size_t at = head.find(key); at != std::string::npos) length = std::stoul(head.substr(at + 16));
-          if (buf.size() < end + 4 + length) break;
-          requests_.push_back({head, buf.substr(end + 4, length)});
-          buf.erase(0, end + 4 + length);
-          const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
-          (void)!::write(conn, answer.data(), answer.size());
-        }
-      }
-      std::erase_if(conns, [](const auto& c) { return c.first < 0; });
-    }
-    for (auto& c : conns) ::close(c.first);
-  }
-
-  int fd_ = -1;
-  uint16_t port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  std::vector<Request> requests_;
-};
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
@@ -119,11 +35,13 @@ CliRun replay_with(const std::string& dir, const std::string& config, const std:
 
 TEST_CASE("vigil posts each alert to http_output as the Falco JSON that falcosidekick accepts") {
   const std::string dir = temp_dir();
-  LoopbackHttpReceiver receiver;
+  LoopbackHttpServer receiver;
+  receiver.serve();
   const CliRun r = replay_with(dir, "json_output: true\nsyslog_output: {enabled: false}\n"
-                                    "http_output: {enabled: true, url: \"" + receiver.url() + "\"}\n");
+                                    "http_output: {enabled: true, url: \"" + receiver.url("/alerts") + "\"}\n");
   REQUIRE(r.status == 0);
-  const auto requests = receiver.requests();
+  receiver.stop();
+  const auto& requests = receiver.requests;
   const auto stdout_lines = lines_of(r.out);
   REQUIRE(stdout_lines.size() == 4);
   REQUIRE(requests.size() == 4);

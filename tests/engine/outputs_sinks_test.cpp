@@ -16,12 +16,15 @@
 #include <sstream>
 #include <thread>
 
+#include "loopback_http_server.h"
 #include "test_paths.h"
 #include "vigil/engine/alert_sink.h"
 #include "vigil/engine/outputs.h"
 
 using namespace vigil::engine;
 using vigil::Status;
+using vigil::test::HttpRequest;
+using vigil::test::LoopbackHttpServer;
 namespace fs = std::filesystem;
 
 namespace {
@@ -48,116 +51,6 @@ std::string read_file(const std::string& path) {
   ss << in.rdbuf();
   return ss.str();
 }
-
-// One HTTP/1.1 request as received by TinyHttpServer.
-struct HttpRequest {
-  std::string method, target, version;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-  std::string header(const std::string& name) const {
-    for (auto& [k, v] : headers) {
-      std::string lk = k, ln = name;
-      for (auto& c : lk) c = static_cast<char>(std::tolower(c));
-      for (auto& c : ln) c = static_cast<char>(std::tolower(c));
-      if (lk == ln) return v;
-    }
-    return "<missing>";
-  }
-};
-
-// Accepts connections on 127.0.0.1:<ephemeral>, records each request and answers `status`.
-// Every wait is bounded so a broken client cannot hang the test.
-class TinyHttpServer {
- public:
-  explicit TinyHttpServer(int status = 200) : status_(status) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(fd_ >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(fd_, 8) == 0);
-    socklen_t len = sizeof addr;
-    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-    port_ = ntohs(addr.sin_port);
-  }
-  ~TinyHttpServer() { ::close(fd_); }
-
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
-
-  // Serves requests until `count` were recorded or 10 s passed. Runs on its own thread.
-  void serve(size_t count) {
-    thread_ = std::thread([this, count] {
-      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-      int conn = -1;
-      std::string buf;
-      while (requests.size() < count && std::chrono::steady_clock::now() < deadline) {
-        if (conn < 0) {
-          pollfd p{fd_, POLLIN, 0};
-          if (::poll(&p, 1, 100) <= 0) continue;
-          conn = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-          buf.clear();
-          continue;
-        }
-        size_t head_end = buf.find("\r\n\r\n");
-        if (head_end != std::string::npos) {
-          HttpRequest r = parse_head(buf.substr(0, head_end));
-          size_t length = std::stoul(r.header("Content-Length") == "<missing>" ? "0" : r.header("Content-Length"));
-          if (buf.size() >= head_end + 4 + length) {
-            r.body = buf.substr(head_end + 4, length);
-            buf.erase(0, head_end + 4 + length);
-            requests.push_back(r);
-            std::string answer = "HTTP/1.1 " + std::to_string(status_) + " X\r\nContent-Length: 2\r\n\r\nok";
-            (void)!::write(conn, answer.data(), answer.size());
-            continue;
-          }
-        }
-        pollfd p{conn, POLLIN, 0};
-        if (::poll(&p, 1, 100) <= 0) continue;
-        char tmp[4096];
-        ssize_t n = ::read(conn, tmp, sizeof tmp);
-        if (n <= 0) {
-          ::close(conn);
-          conn = -1;
-          ++connections_closed;
-          continue;
-        }
-        buf.append(tmp, static_cast<size_t>(n));
-      }
-      if (conn >= 0) ::close(conn);
-    });
-  }
-  void join() {
-    if (thread_.joinable()) thread_.join();
-  }
-
-  std::vector<HttpRequest> requests;
-  int connections_closed = 0;
-
- private:
-  static HttpRequest parse_head(const std::string& head) {
-    HttpRequest r;
-    std::istringstream in(head);
-    std::string line;
-    std::getline(in, line);
-    std::istringstream first(line);
-    first >> r.method >> r.target >> r.version;
-    while (std::getline(in, line)) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      size_t colon = line.find(':');
-      if (colon == std::string::npos) continue;
-      std::string v = line.substr(colon + 1);
-      while (!v.empty() && v.front() == ' ') v.erase(0, 1);
-      r.headers.emplace_back(line.substr(0, colon), v);
-    }
-    return r;
-  }
-
-  int fd_ = -1;
-  int port_ = 0;
-  int status_;
-  std::thread thread_;
-};
 
 // A unix datagram socket bound in a temp directory, as syslogd binds /dev/log.
 class DatagramReceiver {
@@ -189,7 +82,7 @@ class DatagramReceiver {
 }  // namespace
 
 TEST_CASE("http output posts the Falco JSON alert with its headers to a real server") {
-  TinyHttpServer server;
+  LoopbackHttpServer server;
   server.serve(1);
   HttpSinkOptions o;
   o.url = server.url("/falco/alerts?x=1");
@@ -214,7 +107,7 @@ TEST_CASE("http output posts the Falco JSON alert with its headers to a real ser
 }
 
 TEST_CASE("http output posts JSON even when json_output is off, honouring the json_include switches") {
-  TinyHttpServer server;
+  LoopbackHttpServer server;
   server.serve(1);
   auto sink = make_http_sink({.url = server.url("/")});
   AlertFormat f;
@@ -228,7 +121,7 @@ TEST_CASE("http output posts JSON even when json_output is off, honouring the js
 }
 
 TEST_CASE("http output reports a non-2xx answer as a failure and keeps working through Outputs") {
-  TinyHttpServer server(503);
+  LoopbackHttpServer server(503);
   server.serve(2);
   Outputs outputs;
   outputs.add_sink("http", make_http_sink({.url = server.url("/")}));
@@ -245,17 +138,11 @@ TEST_CASE("http output reports a non-2xx answer as a failure and keeps working t
 }
 
 TEST_CASE("http output to a closed port fails with curl's reason instead of hanging") {
-  TinyHttpServer server;  // bound, but we take its port and never accept on a new one
+  LoopbackHttpServer server;  // bound, but we take its port and never accept on a new one
   std::string url = server.url("/");
   // Connecting to a port nobody listens on: find one by binding and closing.
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  socklen_t len = sizeof addr;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-  ::close(fd);
+  ::close(vigil::test::bound_loopback_socket(SOCK_STREAM, addr));
   auto sink = make_http_sink({.url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/"});
   Status st = sink->write(render_alert(peer_alert(), {}));
   REQUIRE_FALSE(st.ok());

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "event_builder.h"
+#include "inspector_test_support.h"
 #include "vigil/inspect/inspector.h"
 #include "vigil/inspect/metadata_provider.h"
 
@@ -43,30 +44,17 @@ class PodProvider final : public inspect::ContainerMetadataProvider {
 };
 
 capture::CaptureMetadata pod_and_host() {
-  capture::CaptureMetadata meta;
-  capture::ThreadInfo pod;
-  pod.tid = pod.pid = 300;
-  pod.ptid = 1;
-  pod.comm = pod.exe = "nginx";
-  pod.cwd = "/";
+  capture::ThreadInfo pod = test::process_thread(300, "nginx", "/");
   pod.cgroups = {"cpu=/kubepods/besteffort/pod63b3ebfc-2890-11e9-8154-16bf8ef8d9dc/crio-" + kContainer};
-  capture::ThreadInfo host;
-  host.tid = host.pid = 400;
-  host.ptid = 1;
-  host.comm = host.exe = "sshd";
-  host.cwd = "/";
-  meta.threads = {pod, host};
-  return meta;
+  return test::machine_of({pod, test::process_thread(400, "sshd", "/")});
 }
 
 std::string show(const inspect::Inspector& inspector, const inspect::EventContext& ctx, std::string_view field,
                  std::optional<std::string_view> arg = std::nullopt) {
-  auto f = inspector.fields().bind(field, arg);
-  REQUIRE(f.ok());
-  inspect::FieldValues v;
-  if (!f.value()->extract(ctx, v)) return "<NA>";
-  REQUIRE(v.size() == 1);
-  return std::string(v[0].str);
+  const auto texts = test::field_texts(inspector, ctx, field, arg);
+  if (!texts) return "<NA>";
+  REQUIRE(texts->size() == 1);
+  return texts->front();
 }
 
 const inspect::EventContext& some_event(inspect::Inspector& inspector, TestEvent& ev) { return inspector.process(ev.view()); }

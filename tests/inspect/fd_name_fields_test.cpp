@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "event_builder.h"
+#include "inspector_test_support.h"
 #include "test_paths.h"
 #include "vigil/inspect/inspector.h"
 
@@ -19,13 +20,7 @@ using test::TestEvent;
 namespace {
 
 capture::CaptureMetadata one_process() {
-  capture::CaptureMetadata meta;
-  capture::ThreadInfo t;
-  t.tid = t.pid = 100;
-  t.ptid = 1;
-  t.comm = t.exe = "client";
-  t.cwd = "/tmp";
-  meta.threads = {t};
+  capture::CaptureMetadata meta = test::machine_of({test::process_thread(100, "client", "/tmp")});
   capture::InterfaceInfo lo;
   lo.addr = {127, 0, 0, 1};
   lo.name = "lo";
@@ -35,19 +30,10 @@ capture::CaptureMetadata one_process() {
 
 // All values of `name` on the context, joined with ','; "<NA>" when it has none.
 std::string values(const inspect::Inspector& inspector, const inspect::EventContext& ctx, std::string_view name) {
-  auto f = inspector.fields().bind(name, std::nullopt);
-  REQUIRE(f.ok());
-  inspect::FieldValues v;
-  if (!f.value()->extract(ctx, v)) return "<NA>";
+  const auto texts = test::field_texts(inspector, ctx, name);
+  if (!texts) return "<NA>";
   std::string out;
-  for (const auto& x : v.values()) {
-    if (!out.empty()) out += ',';
-    if (x.type == inspect::FieldType::Bool) {
-      out += x.b ? "true" : "false";
-    } else {
-      out += x.str;
-    }
-  }
+  for (const auto& t : *texts) out += (out.empty() ? "" : ",") + t;
   return out;
 }
 

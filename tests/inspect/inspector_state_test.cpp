@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "event_builder.h"
+#include "inspector_test_support.h"
 #include "vigil/inspect/formatter.h"
 #include "vigil/inspect/inspector.h"
 
@@ -49,15 +50,6 @@ capture::CaptureMetadata small_machine() {
   meta.users.push_back({1000, 1000, "user", "/home/user", "/bin/bash"});
   meta.groups.push_back({1000, "users"});
   return meta;
-}
-
-// Renders `format` on the context (always, '*' style).
-std::string show(inspect::Inspector& inspector, const inspect::EventContext& ctx, std::string_view format) {
-  auto fmt = inspect::Formatter::compile(std::string("*") + std::string(format), inspector.fields());
-  REQUIRE(fmt.ok());
-  std::string out;
-  fmt->format(ctx, out);
-  return out;
 }
 
 TestEvent clone_exit(int64_t tid, int64_t res, int64_t pid, int64_t ptid, uint32_t flags, std::string_view comm) {
@@ -112,7 +104,7 @@ TEST_CASE("a forked child gets a copy of its parent's fds and a thread shares th
   // An fd opened by the thread is the process's.
   auto open = openat_exit(201, 3, -100, "notes.txt", kORdonly);
   const auto& ctx = inspector.process(open.view(3));
-  CHECK(show(inspector, ctx, "%fd.name %proc.pid %thread.tid %proc.pname %proc.aname[2]") ==
+  CHECK(test::render(inspector, ctx, "%fd.name %proc.pid %thread.tid %proc.pname %proc.aname[2]") ==
         "/home/user/notes.txt 200 201 bash systemd");
   CHECK(child->files->fds.find(3) != nullptr);
   CHECK(inspector.threads().find(100)->files->fds.find(3) == nullptr);
@@ -136,7 +128,7 @@ TEST_CASE("execve replaces the program, keeps the pid and closes close-on-exec f
       .set("pid", enc_i64(100)).set("ptid", enc_i64(1)).set("comm", enc_str("cat"))
       .set("trusted_exepath", enc_str("/usr/bin/cat")).set("env", enc_list({"HOME=/home/user", "LANG=C"}));
   const auto& ctx = inspector.process(exec.view(3));
-  CHECK(show(inspector, ctx, "%proc.name|%proc.exe|%proc.exepath|%proc.args|%proc.cmdline|%proc.env[HOME]|%proc.pname") ==
+  CHECK(test::render(inspector, ctx, "%proc.name|%proc.exe|%proc.exepath|%proc.args|%proc.cmdline|%proc.env[HOME]|%proc.pname") ==
         "cat|cat|/usr/bin/cat|-n /etc/hosts|cat -n /etc/hosts|/home/user|systemd");
   TestEvent read("read", Direction::Exit, 100);
   read.set("res", enc_i64(0)).set("fd", enc_i64(4));
@@ -153,7 +145,7 @@ TEST_CASE("openat resolves names against its dirfd, chdir moves the cwd, dup cop
   inspector.process(dir.view(1));
   auto rel = openat_exit(100, 6, 5, "ssh/../passwd", kORdonly);
   const auto& c1 = inspector.process(rel.view(2));
-  CHECK(show(inspector, c1, "%fd.name %fd.nameraw %fd.typechar %fd.directory %fd.filename") ==
+  CHECK(test::render(inspector, c1, "%fd.name %fd.nameraw %fd.typechar %fd.directory %fd.filename") ==
         "/etc/passwd ssh/../passwd f /etc passwd");
   TestEvent cd("chdir", Direction::Exit, 100);
   cd.set("res", enc_i64(0)).set("path", enc_str("../../tmp/./work"));
@@ -162,16 +154,16 @@ TEST_CASE("openat resolves names against its dirfd, chdir moves the cwd, dup cop
   TestEvent dup("dup2", Direction::Exit, 100);
   dup.set("res", enc_i64(9)).set("oldfd", enc_i64(6)).set("newfd", enc_i64(9));
   const auto& c2 = inspector.process(dup.view(4));
-  CHECK(show(inspector, c2, "%fd.num %fd.name") == "9 /etc/passwd");
+  CHECK(test::render(inspector, c2, "%fd.num %fd.name") == "9 /etc/passwd");
   TestEvent close("close", Direction::Exit, 100);
   close.set("res", enc_i64(0)).set("fd", enc_i64(9));
   const auto& c3 = inspector.process(close.view(5));
-  CHECK(show(inspector, c3, "%fd.name") == "/etc/passwd");  // still visible on the close itself
+  CHECK(test::render(inspector, c3, "%fd.name") == "/etc/passwd");  // still visible on the close itself
   TestEvent read("read", Direction::Exit, 100);
   read.set("res", enc_i64(-9)).set("fd", enc_i64(9));
   const auto& c4 = inspector.process(read.view(6));
   CHECK(c4.fd() == nullptr);
-  CHECK(show(inspector, c4, "%fd.num %evt.res %evt.failed") == "9 EBADF true");
+  CHECK(test::render(inspector, c4, "%fd.num %evt.res %evt.failed") == "9 EBADF true");
   CHECK(inspector.stats().unknown_fd_events == 1);
 }
 
@@ -189,7 +181,7 @@ TEST_CASE("a connected socket exposes its tuple through typed fields") {
   TestEvent conn("connect", Direction::Exit, 100);
   conn.set("res", enc_i64(0)).set("fd", enc_i64(3)).set("tuple", test::enc_tuple4({10, 0, 0, 5}, 40000, {93, 184, 216, 34}, 443));
   const auto& ctx = inspector.process(conn.view(2));
-  CHECK(show(inspector, ctx, "%fd.name %fd.l4proto %fd.lip %fd.rip %fd.rport %fd.sproto %fd.is_server") ==
+  CHECK(test::render(inspector, ctx, "%fd.name %fd.l4proto %fd.lip %fd.rip %fd.rport %fd.sproto %fd.is_server") ==
         "10.0.0.5:40000->93.184.216.34:443 tcp 10.0.0.5 93.184.216.34 443 https false");
   auto sip = inspector.fields().bind("fd.sip", std::nullopt);
   REQUIRE(sip.ok());
@@ -211,7 +203,7 @@ TEST_CASE("events of unknown threads still arrive, with <NA> process fields, and
   read.set("res", enc_i64(5)).set("fd", enc_i64(7)).set("data", "hello");
   const auto& ctx = inspector.process(read.view(1));
   // Like libsinsp, an exit on an unknown fd has an empty name but no type.
-  CHECK(show(inspector, ctx, "%proc.name %thread.tid %fd.num [%fd.name] %fd.type %evt.buffer") ==
+  CHECK(test::render(inspector, ctx, "%proc.name %thread.tid %fd.num [%fd.name] %fd.type %evt.buffer") ==
         "<NA> 4242 7 [] <NA> hello");
   CHECK(inspector.stats().unknown_thread_events == 1);
   CHECK(inspector.stats().unknown_fd_events == 1);
@@ -226,7 +218,7 @@ TEST_CASE("exits are purged after their event, and an exit of an unknown thread 
   TestEvent exit("procexit", Direction::Enter, 100);
   exit.set("status", enc_i64(0));
   const auto& ctx = inspector.process(exit.view(1));
-  CHECK(show(inspector, ctx, "%proc.name") == "bash");
+  CHECK(test::render(inspector, ctx, "%proc.name") == "bash");
   TestEvent other("procexit", Direction::Enter, 777);
   other.set("status", enc_i64(0));
   inspector.process(other.view(2));
@@ -288,7 +280,7 @@ TEST_CASE("an absurdly large enter event is not remembered, and the exit still w
   TestEvent exit("open", Direction::Exit, 100);
   exit.set("fd", enc_i64(-2)).set("name", enc_str("/nonexistent"));
   const auto& ctx = inspector.process(exit.view(3));
-  CHECK(show(inspector, ctx, "%evt.res %fd.name") == "ENOENT /nonexistent");
+  CHECK(test::render(inspector, ctx, "%evt.res %fd.name") == "ENOENT /nonexistent");
 }
 
 TEST_CASE("two inspectors keep separate state") {

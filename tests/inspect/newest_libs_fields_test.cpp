@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "event_builder.h"
+#include "inspector_test_support.h"
 #include "test_paths.h"
 #include "vigil/capture/scap_reader.h"
 #include "vigil/inspect/formatter.h"
@@ -22,24 +23,7 @@ using test::TestEvent;
 
 namespace {
 
-std::string show(const inspect::Inspector& inspector, const inspect::EventContext& ctx, std::string_view format) {
-  auto fmt = inspect::Formatter::compile(std::string("*") + std::string(format), inspector.fields());
-  REQUIRE(fmt.ok());
-  std::string out;
-  fmt->format(ctx, out);
-  return out;
-}
-
-capture::CaptureMetadata shell() {
-  capture::CaptureMetadata meta;
-  capture::ThreadInfo t;
-  t.tid = t.pid = 100;
-  t.ptid = 1;
-  t.comm = t.exe = "bash";
-  t.cwd = "/";
-  meta.threads = {t};
-  return meta;
-}
+capture::CaptureMetadata shell() { return test::machine_of({test::process_thread(100, "bash", "/")}); }
 
 }  // namespace
 
@@ -81,7 +65,7 @@ TEST_CASE("fd.ino and fd.dev come from the open event; major and minor decode ne
   const auto& ctx = inspector.process(open.view(1));
   char hex[16];
   std::snprintf(hex, sizeof hex, "%X", dev);
-  CHECK(show(inspector, ctx, "%fd.ino %fd.dev %fd.dev.major %fd.dev.minor") ==
+  CHECK(test::render(inspector, ctx, "%fd.ino %fd.dev %fd.dev.major %fd.dev.minor") ==
         "1234567 " + std::string(hex) + " 259 65541");
 }
 
@@ -92,5 +76,5 @@ TEST_CASE("proc.cmdnargs counts the arguments, not the words") {
   exec.set("res", enc_i64(0)).set("exe", enc_str("grep")).set("args", enc_list({"-e", "two words", "/etc/hosts"}))
       .set("pid", enc_i64(100)).set("ptid", enc_i64(1)).set("comm", enc_str("grep"));
   const auto& ctx = inspector.process(exec.view(1));
-  CHECK(show(inspector, ctx, "%proc.cmdnargs %proc.cmdlenargs") == "3 21");
+  CHECK(test::render(inspector, ctx, "%proc.cmdnargs %proc.cmdlenargs") == "3 21");
 }

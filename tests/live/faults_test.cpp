@@ -88,14 +88,17 @@ TEST_CASE("a drained capture keeps up without drops and numbers its events") {
   CHECK(src->stats().dropped == 0);
 }
 
-TEST_CASE("opening a live capture without CAP_BPF fails naming the missing capability") {
+// Opens a live capture in a child process after `lose_privileges` ran there (it returns false
+// when it could not), and returns the error message the child saw ("opened" if the capture
+// opened). The test process keeps its own privileges.
+template <typename LosePrivileges>
+std::string open_error_in_child(LosePrivileges lose_privileges) {
   int pipefd[2];
   REQUIRE(pipe(pipefd) == 0);
   pid_t child = fork();
   if (child == 0) {
     close(pipefd[0]);
-    // Drop to an unprivileged user: the effective capability set becomes empty.
-    if (setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0) _exit(3);
+    if (!lose_privileges()) _exit(3);
     auto src = capture::LiveSource::open(test_options({"openat"}));
     std::string msg = src ? "opened" : src.error().to_string();
     (void)!write(pipefd[1], msg.data(), msg.size());
@@ -109,39 +112,28 @@ TEST_CASE("opening a live capture without CAP_BPF fails naming the missing capab
   close(pipefd[0]);
   int status = 0;
   REQUIRE(waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
   REQUIRE(WEXITSTATUS(status) == 0);
+  return msg;
+}
+
+TEST_CASE("opening a live capture without CAP_BPF fails naming the missing capability") {
+  // Drop to an unprivileged user: the effective capability set becomes empty.
+  const std::string msg = open_error_in_child(
+      [] { return setresgid(65534, 65534, 65534) == 0 && setresuid(65534, 65534, 65534) == 0; });
   CHECK(msg.find("CAP_BPF") != std::string::npos);
   CHECK(msg.find("CAP_PERFMON") != std::string::npos);
 }
 
-// Runs `open` in a child whose effective capability set lost `drop` (still uid 0), and returns the
-// error message the child saw ("opened" if the capture opened).
+// The error a child sees when its effective capability set lost `drop` (it is still uid 0).
 std::string open_error_without_caps(std::initializer_list<int> drop) {
-  int pipefd[2];
-  REQUIRE(pipe(pipefd) == 0);
-  pid_t child = fork();
-  if (child == 0) {
-    close(pipefd[0]);
+  return open_error_in_child([drop] {
     __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct data[2] = {};
-    if (syscall(SYS_capget, &hdr, data) != 0) _exit(3);
+    if (syscall(SYS_capget, &hdr, data) != 0) return false;
     for (int cap : drop) data[cap / 32].effective &= ~(1u << (cap % 32));
-    if (syscall(SYS_capset, &hdr, data) != 0) _exit(4);
-    auto src = capture::LiveSource::open(test_options({"openat"}));
-    std::string msg = src ? "opened" : src.error().to_string();
-    (void)!write(pipefd[1], msg.data(), msg.size());
-    _exit(0);
-  }
-  close(pipefd[1]);
-  std::string msg;
-  char buf[512];
-  ssize_t n;
-  while ((n = read(pipefd[0], buf, sizeof buf)) > 0) msg.append(buf, n);
-  close(pipefd[0]);
-  int status = 0;
-  REQUIRE(waitpid(child, &status, 0) == child);
-  REQUIRE(WEXITSTATUS(status) == 0);
-  return msg;
+    return syscall(SYS_capset, &hdr, data) == 0;
+  });
 }
 
 TEST_CASE("root without CAP_BPF (and CAP_SYS_ADMIN) is told exactly that capability is missing") {

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "live_harness.h"
+#include "live_workloads.h"
 #include "test_paths.h"
 
 using namespace vigil;
@@ -27,13 +28,7 @@ TEST_CASE("openat, write, read and close of a temp file arrive with their exact 
   const std::string path = temp_dir() + "/data.txt";
   const int64_t tid = current_tid();
 
-  int fd = ::openat(AT_FDCWD, path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-  REQUIRE(fd >= 0);
-  REQUIRE(::write(fd, "hello vigil", 11) == 11);
-  REQUIRE(::lseek(fd, 0, SEEK_SET) == 0);
-  char buf[64];
-  REQUIRE(::read(fd, buf, sizeof buf) == 11);
-  REQUIRE(::close(fd) == 0);
+  const int fd = write_and_read_back(path);
   struct stat stbuf {};
   REQUIRE(::stat(path.c_str(), &stbuf) == 0);
   emit_marker();

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "inspect_harness.h"
+#include "live_workloads.h"
 #include "test_paths.h"
 
 using namespace vigil;
@@ -71,13 +72,7 @@ TEST_CASE("inspected open, write, read and close of a temp file name the file, t
   const std::string path = temp_dir() + "/inspected.txt";
   const std::string missing = temp_dir() + "/no/such/file";
   const int64_t tid = current_tid();
-  int fd = ::openat(AT_FDCWD, path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-  REQUIRE(fd >= 0);
-  REQUIRE(::write(fd, "hello vigil", 11) == 11);
-  REQUIRE(::lseek(fd, 0, SEEK_SET) == 0);
-  char buf[64];
-  REQUIRE(::read(fd, buf, sizeof buf) == 11);
-  REQUIRE(::close(fd) == 0);
+  const int fd = write_and_read_back(path);
   REQUIRE(::openat(AT_FDCWD, missing.c_str(), O_RDONLY) == -1);
   emit_marker();
 
@@ -152,28 +147,10 @@ TEST_CASE("inspected execve through a symlink resolves the exe path to the targe
 TEST_CASE("inspected connect and accept on 127.0.0.1 have the server and client addresses and ports") {
   InspectedCapture cap({"socket", "bind", "listen", "connect", "accept", "accept4"});
   const int64_t tid = current_tid();
-  int srv = socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(srv >= 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(srv, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  REQUIRE(listen(srv, 4) == 0);
-  socklen_t alen = sizeof addr;
-  REQUIRE(getsockname(srv, reinterpret_cast<sockaddr*>(&addr), &alen) == 0);
-  int cli = socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(cli >= 0);
-  REQUIRE(connect(cli, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  sockaddr_in local{};
-  alen = sizeof local;
-  REQUIRE(getsockname(cli, reinterpret_cast<sockaddr*>(&local), &alen) == 0);
-  int conn = accept(srv, nullptr, nullptr);
-  REQUIRE(conn >= 0);
-  close(conn);
-  close(cli);
-  close(srv);
+  const LoopbackConnection c = open_and_close_loopback_connection();
   emit_marker();
-  const std::string sport = std::to_string(ntohs(addr.sin_port)), cport = std::to_string(ntohs(local.sin_port));
+  const std::string sport = std::to_string(ntohs(c.server.sin_port));
+  const std::string cport = std::to_string(ntohs(c.client_end.sin_port));
 
   auto events = cap.until_marker({"evt.type", "fd.sip", "fd.sport", "fd.cip", "fd.cport", "fd.type", "fd.name"},
                                  [&](const EventContext& c) {

@@ -65,10 +65,9 @@ inline capture::LiveOptions test_options(std::vector<std::string> syscalls) {
   return o;
 }
 
-// Drains `src` until the marker event of this process arrives; keeps events accepted by `keep`.
-inline std::vector<CapturedEvent> collect_until_marker(capture::LiveSource& src,
-                                                       const std::function<bool(const capture::EventView&)>& keep) {
-  std::vector<CapturedEvent> out;
+// Passes every event of `src` to `on_event` until the marker event of this process arrives (the
+// marker itself is not passed on); fails the test when the marker does not come.
+inline void drain_until_marker(capture::LiveSource& src, const std::function<void(const capture::EventView&)>& on_event) {
   const std::string marker = marker_path();
   capture::EventView e;
   for (int timeouts = 0; timeouts < 50;) {
@@ -78,11 +77,19 @@ inline std::vector<CapturedEvent> collect_until_marker(capture::LiveSource& src,
       continue;
     }
     REQUIRE(st == capture::NextStatus::Event);
-    const bool is_marker = e.type() == 307 && e.param("name").as_string() == marker;
-    if (is_marker) return out;
-    if (keep(e)) out.push_back(copy_event(e));
+    if (e.type() == 307 && e.param("name").as_string() == marker) return;
+    on_event(e);
   }
   FAIL("the marker event never arrived");
+}
+
+// Drains `src` until the marker event of this process arrives; keeps events accepted by `keep`.
+inline std::vector<CapturedEvent> collect_until_marker(capture::LiveSource& src,
+                                                       const std::function<bool(const capture::EventView&)>& keep) {
+  std::vector<CapturedEvent> out;
+  drain_until_marker(src, [&](const capture::EventView& e) {
+    if (keep(e)) out.push_back(copy_event(e));
+  });
   return out;
 }
 

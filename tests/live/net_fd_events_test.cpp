@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "live_harness.h"
+#include "live_workloads.h"
 
 using namespace vigil;
 using namespace vigil::test;
@@ -26,29 +27,10 @@ TEST_CASE("a connect to a listener on 127.0.0.1 carries the address and both soc
   auto src = open_live(test_options({"socket", "bind", "listen", "connect", "accept", "accept4"}));
   const int64_t tid = current_tid();
 
-  int srv = socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(srv >= 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(srv, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  REQUIRE(listen(srv, 4) == 0);
-  socklen_t alen = sizeof addr;
-  REQUIRE(getsockname(srv, reinterpret_cast<sockaddr*>(&addr), &alen) == 0);
-  const uint16_t port = ntohs(addr.sin_port);
-
-  int cli = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  REQUIRE(cli >= 0);
-  REQUIRE(connect(cli, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  sockaddr_in local{};
-  alen = sizeof local;
-  REQUIRE(getsockname(cli, reinterpret_cast<sockaddr*>(&local), &alen) == 0);
-  const uint16_t cport = ntohs(local.sin_port);
-  int conn = accept(srv, nullptr, nullptr);
-  REQUIRE(conn >= 0);
-  close(conn);
-  close(cli);
-  close(srv);
+  const LoopbackConnection c = open_and_close_loopback_connection(SOCK_STREAM | SOCK_CLOEXEC);
+  const int srv = c.listener, cli = c.client, conn = c.accepted;
+  const uint16_t port = ntohs(c.server.sin_port);
+  const uint16_t cport = ntohs(c.client_end.sin_port);
   emit_marker();
 
   auto events = collect_until_marker(*src, [&](const EventView& e) { return e.tid() == tid; });

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "live_harness.h"
+#include "live_workloads.h"
 
 using namespace vigil;
 using namespace vigil::test;
@@ -23,17 +24,7 @@ constexpr uint16_t kSetsockoptX = 45, kGetsockoptX = 47, kSendmsgX = 49, kRecvms
 std::string text(const capture::ParamView& p) { return std::string(reinterpret_cast<const char*>(p.data()), p.size()); }
 
 // A UDP socket bound to 127.0.0.1 on an ephemeral port; returns the fd and fills `addr`.
-int bound_udp(sockaddr_in& addr) {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  REQUIRE(fd >= 0);
-  addr = {};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  socklen_t len = sizeof addr;
-  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-  return fd;
-}
+int bound_udp(sockaddr_in& addr) { return bound_loopback_socket(SOCK_DGRAM, addr); }
 
 }  // namespace
 
@@ -221,21 +212,11 @@ TEST_CASE("sendmmsg and recvmmsg emit one event per message with its own length 
 TEST_CASE("accept and accept4 report the listener's backlog length, maximum and fill percentage") {
   auto src = open_live(test_options({"accept", "accept4"}));
   const int64_t tid = current_tid();
-  int srv = socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(srv >= 0);
   sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(srv, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  REQUIRE(listen(srv, 10) == 0);
-  socklen_t alen = sizeof addr;
-  REQUIRE(getsockname(srv, reinterpret_cast<sockaddr*>(&addr), &alen) == 0);
+  int srv = loopback_listener(10, addr);
   // Three connections wait in the queue; the first accept leaves two.
   int clients[3];
-  for (int& c : clients) {
-    c = socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(connect(c, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  }
+  for (int& c : clients) c = connected_tcp_socket(addr);
   int conn = accept(srv, nullptr, nullptr);
   REQUIRE(conn >= 0);
   int conn4 = accept4(srv, nullptr, nullptr, SOCK_CLOEXEC);

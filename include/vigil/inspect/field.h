@@ -6,6 +6,7 @@
 // Extraction writes only into the caller's FieldValues.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -13,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "vigil/common/result.h"
 
@@ -73,19 +75,33 @@ struct FieldValue {
 };
 
 // The values of one field on one event: none (the field does not apply: "<NA>"), one, or a
-// list. Inline storage; no allocation for lists up to kInline values.
+// list. Inline storage for up to kInline values; a longer list moves to a heap buffer that is
+// kept across clear(), so a context that extracts long lists allocates only while they grow.
+// Lists are never cut short. The reference add() returns is valid until the next add().
 class FieldValues {
  public:
   static constexpr size_t kInline = 16;
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
-  const FieldValue& operator[](size_t i) const { return values_[i]; }
-  FieldValue& add() { return values_[size_ < kInline ? size_++ : kInline - 1]; }
+  const FieldValue& operator[](size_t i) const { return data()[i]; }
+  FieldValue& add() {
+    if (size_ < kInline) return inline_[size_++];
+    if (size_ == kInline) {
+      if (spill_.size() < 2 * kInline) spill_.resize(2 * kInline);
+      std::copy(inline_.begin(), inline_.end(), spill_.begin());
+    } else if (size_ == spill_.size()) {
+      spill_.resize(2 * spill_.size());
+    }
+    return spill_[size_++];
+  }
   void clear() { size_ = 0; }
-  std::span<const FieldValue> values() const { return {values_.data(), size_}; }
+  std::span<const FieldValue> values() const { return {data(), size_}; }
 
  private:
-  std::array<FieldValue, kInline> values_{};
+  const FieldValue* data() const { return size_ > kInline ? spill_.data() : inline_.data(); }
+
+  std::array<FieldValue, kInline> inline_{};
+  std::vector<FieldValue> spill_;  // all values once there are more than kInline
   size_t size_ = 0;
 };
 
