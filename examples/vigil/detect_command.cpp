@@ -105,6 +105,7 @@ int run_detect(const CliOptions& options) {
   dopts.disabled_tags = options.disable_tags;
   dopts.run_tags = options.run_tags;
   dopts.hostname = local_hostname();
+  dopts.inspector = &inspector;  // the rules' host names resolve in the background, never stalling
   auto reported = std::make_shared<std::pair<std::mutex, std::set<std::string>>>();
   dopts.outputs.on_error = [reported](const std::string& sink, const Error& error) {
     std::lock_guard<std::mutex> lock(reported->first);
