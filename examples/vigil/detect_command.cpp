@@ -182,6 +182,13 @@ int run_detect(const CliOptions& options) {
                      {"fds", open_fds(inspector.threads())}};
     m.extra_gauges = {{"config_reloads", static_cast<double>(detector.reloads())},
                       {"config_reload_failures", static_cast<double>(detector.failed_reloads())}};
+    // fd.*ip.name: how far the background resolution of the rules' host names got.
+    const inspect::InspectorStats& is = inspector.stats();
+    for (const auto& [name, value] : {std::pair<const char*, uint64_t>{"hostnames_watched", is.hostnames_watched},
+                                      {"hostnames_pending", is.hostnames_pending},
+                                      {"hostnames_refused", is.hostnames_refused},
+                                      {"hostname_lookup_failures", is.hostname_lookup_failures}})
+      m.extra_gauges.emplace_back(name, static_cast<double>(value));
     return m;
   };
   std::optional<engine::MetricsTicker> metrics_ticker;

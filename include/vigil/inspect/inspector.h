@@ -16,7 +16,9 @@
 // an unknown fd reads as <NA>, impossible values are ignored, and each case is counted in
 // InspectorStats. Memory is bounded by InspectorOptions.
 //
-// One thread at a time. Two Inspectors share nothing.
+// One thread at a time. Two Inspectors share nothing. An inspector asked to watch host names
+// (HostnameResolution::Background) owns one resolver thread, which touches nothing the caller sees
+// but the immutable answers it publishes.
 #pragma once
 
 #include <chrono>
