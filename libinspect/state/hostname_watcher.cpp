@@ -77,8 +77,10 @@ struct HostnameWatcher::Shared {
         wake.wait(lock);  // nothing will ever be due without a new name
         continue;
       }
-      if (names[next].due > Clock::now()) {
-        wake.wait_until(lock, names[next].due);
+      // A copy: watch() may grow `names` while this waits, and wait_until reads its deadline again.
+      const Clock::time_point due = names[next].due;
+      if (due > Clock::now()) {
+        wake.wait_until(lock, due);
         continue;
       }
       const std::string name = names[next].name;
