@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "condition/event_type_names.h"
@@ -372,6 +373,17 @@ Alert Engine::alert(const Match& m, const inspect::EventContext& ctx, uint64_t t
     }
   }
   return a;
+}
+
+std::vector<std::string> Engine::compared_strings(std::string_view field, LiteralComparison how, RuleScope scope,
+                                                 const std::string& ruleset) const {
+  std::set<std::string> found;
+  for (uint32_t id = 0; id < s_->compiled.size(); ++id) {
+    if (scope == RuleScope::Enabled && !is_enabled(id, ruleset)) continue;
+    for (const ComparedLiteral& c : s_->compiled[id].info.compared_literals)
+      if (c.how == how && c.field == field) found.insert(c.value);
+  }
+  return {found.begin(), found.end()};
 }
 
 Result<Filter> Engine::compile_filter(std::string_view condition, const std::string& source,

@@ -118,7 +118,7 @@ void format_socket_name(const FdState& fd, std::string& out) {
 
 bool Inspector::live() const { return impl_->live; }
 
-Status Inspector::watch_hostname(std::string_view name) { return impl_->hostnames.watch(name); }
+Status Inspector::watch_hostname(std::string_view name) { return impl_->hostnames.watch(name, impl_->stats); }
 
 Status Inspector::watch_path(std::string_view path) {
   switch (impl_->pinned.add(path)) {
@@ -136,7 +136,7 @@ Status Inspector::watch_path(std::string_view path) {
 void Inspector::clear_watched_paths() { impl_->pinned.clear(); }
 
 size_t Inspector::host_names(const std::array<uint8_t, 16>& ip, bool v6, FieldValues& out) const {
-  return impl_->hostnames.names_of(ip, v6, out);
+  return impl_->hostnames.names_of(ip, v6, out, impl_->stats);
 }
 
 Status Inspector::seed(const capture::CaptureMetadata& meta, StateOrigin origin) {
@@ -317,6 +317,7 @@ ThreadState* Inspector::Impl::thread_for(const EventView& ev) {
 const EventContext& Inspector::process(const EventView& ev) {
   Impl& s = *impl_;
   s.apply_deferred();
+  s.hostnames.refresh(s.stats);
   ++s.stats.events;
   const uint64_t ts = ev.ts();
   EventContext& ctx = ctx_;

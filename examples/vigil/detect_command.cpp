@@ -105,6 +105,7 @@ int run_detect(const CliOptions& options) {
   dopts.disabled_tags = options.disable_tags;
   dopts.run_tags = options.run_tags;
   dopts.hostname = local_hostname();
+  dopts.inspector = &inspector;  // the rules' host names resolve in the background, never stalling
   auto reported = std::make_shared<std::pair<std::mutex, std::set<std::string>>>();
   dopts.outputs.on_error = [reported](const std::string& sink, const Error& error) {
     std::lock_guard<std::mutex> lock(reported->first);
@@ -181,6 +182,13 @@ int run_detect(const CliOptions& options) {
                      {"fds", open_fds(inspector.threads())}};
     m.extra_gauges = {{"config_reloads", static_cast<double>(detector.reloads())},
                       {"config_reload_failures", static_cast<double>(detector.failed_reloads())}};
+    // fd.*ip.name: how far the background resolution of the rules' host names got.
+    const inspect::InspectorStats& is = inspector.stats();
+    for (const auto& [name, value] : {std::pair<const char*, uint64_t>{"hostnames_watched", is.hostnames_watched},
+                                      {"hostnames_pending", is.hostnames_pending},
+                                      {"hostnames_refused", is.hostnames_refused},
+                                      {"hostname_lookup_failures", is.hostname_lookup_failures}})
+      m.extra_gauges.emplace_back(name, static_cast<double>(value));
     return m;
   };
   std::optional<engine::MetricsTicker> metrics_ticker;

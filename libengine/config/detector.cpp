@@ -90,6 +90,12 @@ struct Detector::State {
   OutputsStats retired;  // outputs replaced by reloads
   uint64_t reloads = 0;
   uint64_t failed_reloads = 0;
+  RegisteredValues registered;
+
+  // After every (re)load: the new rules' host names to the inspector.
+  void register_values() {
+    if (options.inspector) registered = register_compared_values(*current.engine, *options.inspector);
+  }
 };
 
 Detector::Detector(std::unique_ptr<State> s) : s_(std::move(s)) {}
@@ -103,6 +109,7 @@ Result<std::unique_ptr<Detector>> Detector::create(const inspect::FieldRegistry&
   auto g = build_generation(fields, s->options);
   if (!g) return g.error();
   s->current = std::move(*g);
+  s->register_values();
   return std::unique_ptr<Detector>(new Detector(std::move(s)));
 }
 
@@ -128,6 +135,7 @@ Status Detector::reload() {
   // The old outputs deliver what they hold before the new ones take over: alerts stay in order
   // per destination, and a file or program is never written by two sinks at once.
   Generation old = std::exchange(s_->current, std::move(*g));
+  s_->register_values();
   Status closed = old.outputs->close(s_->options.drain_timeout);
   add_stats(s_->retired, old.outputs->stats());
   ++s_->reloads;
@@ -146,6 +154,7 @@ Engine& Detector::engine() { return *s_->current.engine; }
 const Engine& Detector::engine() const { return *s_->current.engine; }
 Outputs& Detector::outputs() { return *s_->current.outputs; }
 const std::vector<std::string>& Detector::warnings() const { return s_->current.warnings; }
+const RegisteredValues& Detector::registered_values() const { return s_->registered; }
 uint64_t Detector::reloads() const { return s_->reloads; }
 uint64_t Detector::failed_reloads() const { return s_->failed_reloads; }
 const AlertCounters& Detector::alert_counters() const { return s_->counters; }

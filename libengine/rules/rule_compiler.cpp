@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "condition/compared_literals.h"
 #include "condition/event_type_deriver.h"
 #include "condition/filter_compiler.h"
 #include "condition/list_substitution.h"
@@ -256,6 +257,7 @@ bool compile_rules(const RuleStore& store, const std::vector<SourceFields>& sour
       return false;
     }
     info.compiled_condition = condition::to_string(ast);
+    condition::collect_compared_literals(ast, info.compared_literals);
     const eval::EventCodeSet derived = condition::derive_event_types(ast, types);
     info.event_types = types.names(derived);
     info.all_event_types = derived.count() > 100;

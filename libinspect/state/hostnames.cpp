@@ -1,4 +1,4 @@
-// Host names of socket addresses: the hosts file plus watched names, resolved once each.
+// Host names of socket addresses: the hosts file plus watched names.
 #include "state/hostnames.h"
 
 #include <arpa/inet.h>
@@ -61,6 +61,21 @@ class SystemHostnameResolver final : public HostnameResolver {
   }
 };
 
+bool same_address(const IpValue& a, const std::array<uint8_t, 16>& ip, bool v6) {
+  if (a.family != (v6 ? 6 : 4)) return false;
+  return std::equal(ip.begin(), ip.begin() + (v6 ? 16 : 4), a.addr.begin());
+}
+
+// Adds `name` to `out` unless an earlier source gave it already; returns whether it did.
+bool add_name(const std::string& name, FieldValues& out) {
+  for (const auto& v : out.values())
+    if (v.str == name) return false;
+  FieldValue& v = out.add();
+  v.type = FieldType::CharBuf;
+  v.str = name;
+  return true;
+}
+
 }  // namespace
 
 std::unique_ptr<HostnameResolver> make_system_hostname_resolver() { return std::make_unique<SystemHostnameResolver>(); }
@@ -80,10 +95,13 @@ std::vector<HostsEntry> read_hosts_file(const std::string& path, size_t max_entr
   return out;
 }
 
-bool HostnameTable::same_address(const IpValue& a, const std::array<uint8_t, 16>& ip, bool v6) {
-  if (a.family != (v6 ? 6 : 4)) return false;
-  return std::equal(ip.begin(), ip.begin() + (v6 ? 16 : 4), a.addr.begin());
-}
+HostnameTable::HostnameTable(const InspectorOptions& options)
+    : hosts_file_(options.hosts_file),
+      resolver_(options.hostname_resolver),
+      mode_(options.hostname_resolution),
+      refresh_(options.hostname_refresh),
+      max_names_(options.max_watched_hostnames),
+      max_entries_(options.max_hostname_addresses) {}
 
 void HostnameTable::load_hosts_file() {
   if (hosts_loaded_) return;
@@ -94,33 +112,72 @@ void HostnameTable::load_hosts_file() {
   }
 }
 
-Status HostnameTable::watch(std::string_view name) {
+Status HostnameTable::watch(std::string_view name, InspectorStats& stats) {
   load_hosts_file();
   for (const auto& e : entries_)
-    if (e.name == name) return {};  // known already: resolved once is enough
+    if (e.name == name) return {};  // the hosts file names it: nothing to look up
+  auto refused = [&] {
+    ++stats.hostnames_refused;
+    return Error{"cannot watch host name " + std::string(name) + ": at most " + std::to_string(max_names_) +
+                 " names are watched (InspectorOptions::max_watched_hostnames)"};
+  };
+  if (mode_ == HostnameResolution::Synchronous) {
+    if (std::find(watched_.begin(), watched_.end(), name) != watched_.end()) return {};
+    if (watched_.size() >= max_names_) return refused();
+    return resolve_now(name, stats);
+  }
+  if (!watcher_) watcher_ = std::make_unique<detail::HostnameWatcher>(resolver_, refresh_, max_names_, max_entries_);
+  if (watcher_->watch(name) == detail::HostnameWatcher::Added::Refused) return refused();
+  return {};
+}
+
+Status HostnameTable::resolve_now(std::string_view name, InspectorStats& stats) {
+  if (!resolver_ && !own_resolver_) own_resolver_ = make_system_hostname_resolver();
+  const HostnameResolver& resolver = resolver_ ? *resolver_ : *own_resolver_;
+  ++stats.hostname_lookups;
   std::vector<IpValue> addrs;
-  if (!resolver_ || !resolver_->resolve(name, addrs)) return Error{"cannot resolve host name " + std::string(name)};
+  if (!resolver.resolve(name, addrs) || addrs.empty()) {
+    ++stats.hostname_lookup_failures;
+    return Error{"cannot resolve host name " + std::string(name)};
+  }
   if (entries_.size() + addrs.size() > max_entries_) {
-    ++refused_;
+    stats.hostname_addresses_dropped += addrs.size();
     return Error{"cannot watch host name " + std::string(name) + ": the table holds " + std::to_string(max_entries_) +
                  " addresses at most"};
   }
   for (const auto& a : addrs) entries_.push_back({a, std::string(name)});
+  watched_.emplace_back(name);
+  stats.hostnames_watched = watched_.size();
   return {};
 }
 
-size_t HostnameTable::names_of(const std::array<uint8_t, 16>& ip, bool v6, FieldValues& out) {
+void HostnameTable::take_snapshot(InspectorStats& stats) {
+  seen_generation_ = watcher_->generation();  // before the fetch: a newer one is seen next time
+  snapshot_ = watcher_->snapshot();
+  stats.hostnames_watched = snapshot_->watched;
+  stats.hostnames_pending = snapshot_->pending;
+  stats.hostname_lookups = snapshot_->lookups;
+  stats.hostname_lookup_failures = snapshot_->lookup_failures;
+  stats.hostname_addresses_dropped = snapshot_->addresses_dropped;
+}
+
+size_t HostnameTable::names_of(const std::array<uint8_t, 16>& ip, bool v6, FieldValues& out, InspectorStats& stats) {
   load_hosts_file();
   size_t n = 0;
-  for (const auto& e : entries_) {
-    if (!same_address(e.addr, ip, v6)) continue;
-    bool dup = false;
-    for (const auto& v : out.values()) dup |= v.str == e.name;
-    if (dup) continue;
-    FieldValue& v = out.add();
-    v.type = FieldType::CharBuf;
-    v.str = e.name;
-    ++n;
+  for (const auto& e : entries_)
+    if (same_address(e.addr, ip, v6) && add_name(e.name, out)) ++n;
+  if (snapshot_) {
+    if (snapshot_->pending > 0) ++stats.hostname_answers_while_pending;
+    IpValue key;
+    key.family = v6 ? 6 : 4;
+    std::copy(ip.begin(), ip.begin() + (v6 ? 16 : 4), key.addr.begin());
+    auto less = [](const detail::HostnameSnapshot::Entry& a, const detail::HostnameSnapshot::Entry& b) {
+      return a.addr.family != b.addr.family ? a.addr.family < b.addr.family : a.addr.addr < b.addr.addr;
+    };
+    detail::HostnameSnapshot::Entry probe{key, {}};
+    auto [lo, hi] = std::equal_range(snapshot_->entries.begin(), snapshot_->entries.end(), probe, less);
+    for (auto it = lo; it != hi; ++it)
+      if (add_name(it->name, out)) ++n;
   }
   return n;
 }

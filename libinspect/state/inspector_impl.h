@@ -50,9 +50,7 @@ struct Inspector::Impl {
       : options(opts),
         threads(opts.max_threads),
         resolver(threads, users),
-        own_hostname_resolver(opts.hostname_resolver ? nullptr : make_system_hostname_resolver()),
-        hostnames(opts.hosts_file, opts.hostname_resolver ? opts.hostname_resolver : own_hostname_resolver.get(),
-                  opts.max_hostname_addresses),
+        hostnames(opts),
         realpath_cache(opts.realpath_cache_entries),
         realpath_openat2(opts.realpath_openat2),
         pinned(opts.max_watched_paths) {}
@@ -61,7 +59,6 @@ struct Inspector::Impl {
   ThreadTable threads;
   UserTable users;
   StateParamResolver resolver;
-  std::unique_ptr<HostnameResolver> own_hostname_resolver;
   HostnameTable hostnames;  // reads the hosts file on first use
   std::optional<capture::MachineInfo> machine;
   std::vector<capture::InterfaceInfo> interfaces;

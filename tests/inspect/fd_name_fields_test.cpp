@@ -144,12 +144,13 @@ TEST_CASE("fd.sip.name lists the hosts file names of the server address") {
   CHECK(values(inspector, inspector.process(open.view(5)), "fd.sip.name") == "<NA>");
 }
 
-TEST_CASE("a watched host name is resolved once and names the sockets of its addresses") {
+TEST_CASE("a synchronously watched host name is resolved once and names the sockets of its addresses") {
   TempHosts hosts("127.0.0.1 localhost\n");
   inspect::InspectorOptions opts;
   opts.hosts_file = hosts.path;
   FakeResolver resolver;
   opts.hostname_resolver = &resolver;
+  opts.hostname_resolution = inspect::HostnameResolution::Synchronous;
   inspect::Inspector inspector(opts);
   REQUIRE(inspector.seed(one_process()).ok());
   REQUIRE(inspector.watch_hostname("db.internal").ok());
@@ -176,17 +177,28 @@ TEST_CASE("a watched host name is resolved once and names the sockets of its add
   CHECK(values(inspector, inspector.process(loop.view(201)), "fd.sip.name") == "localhost,db.internal");
 }
 
-TEST_CASE("the watched host names are bounded") {
+TEST_CASE("synchronously watched host names are bounded in addresses and in names") {
   TempHosts hosts("");
   inspect::InspectorOptions opts;
   opts.hosts_file = hosts.path;
   FakeResolver resolver;
   opts.hostname_resolver = &resolver;
+  opts.hostname_resolution = inspect::HostnameResolution::Synchronous;
   opts.max_hostname_addresses = 1;  // db.internal has two addresses
   inspect::Inspector inspector(opts);
   const Status st = inspector.watch_hostname("db.internal");
   REQUIRE_FALSE(st.ok());
   CHECK(st.error().message.find("at most") != std::string::npos);
+  CHECK(inspector.stats().hostname_addresses_dropped == 2);
+
+  opts.max_hostname_addresses = 4096;
+  opts.max_watched_hostnames = 0;
+  inspect::Inspector none(opts);
+  const Status refused = none.watch_hostname("db.internal");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message.find("max_watched_hostnames") != std::string::npos);
+  CHECK(none.stats().hostnames_refused == 1);
+  CHECK(resolver.lookups == 1);  // a refused name is not even looked up
 }
 
 TEST_CASE("the system resolver finds localhost, and the real hosts file names 127.0.0.1") {

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "vigil/common/result.h"
+#include "vigil/engine/compared_values.h"
 #include "vigil/engine/config.h"
 #include "vigil/engine/engine.h"
 #include "vigil/engine/metrics.h"
@@ -49,6 +50,10 @@ struct DetectorOptions {
   std::vector<std::string> run_tags;        // non-empty: only rules with one of these tags
   OutputsOptions outputs;                   // clock and on_error; the rest comes from the config
   std::string hostname;                     // for alerts
+  // When set (it must outlive the Detector), the host names the enabled rules compare
+  // fd.*ip.name with are watched by this inspector after create() and after every successful
+  // reload (register_compared_values), so that those comparisons can match.
+  inspect::Inspector* inspector = nullptr;
   std::chrono::milliseconds drain_timeout = std::chrono::seconds(5);
 };
 
@@ -80,6 +85,8 @@ class Detector {
   // Every file the current configuration and rules came from: the config file and its
   // config_files, and the rules paths (files or directories). What watch_config_files watches.
   std::vector<std::string> watched_paths() const;
+  // What the last (re)load registered with DetectorOptions::inspector (empty without one).
+  const RegisteredValues& registered_values() const;
   uint64_t reloads() const;         // successful reloads
   uint64_t failed_reloads() const;  // reloads refused because something did not load
 

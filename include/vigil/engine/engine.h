@@ -50,6 +50,28 @@ struct LoadResult {
   bool has_warnings() const;
 };
 
+// How a condition compares a field with a literal string.
+//   Equality: =, ==, !=, in, intersects: the literal is a whole value of the field.
+//   Prefix:   startswith, pmatch: the literal is a leading part (pmatch: a directory or a path).
+//   Other:    contains, endswith, glob, regex, <, ... : the literal says little about the values.
+enum class LiteralComparison : uint8_t { Equality, Prefix, Other };
+
+// One literal a rule's final condition (lists substituted, macros inlined, exceptions added)
+// compares a field with, e.g. {"fd.sip.name", Equality, "pool.minergate.com"}. Negated checks
+// count too: `not fd.name in (x)` needs to know x as much as `fd.name in (x)` does. Checks whose
+// left side is a transformer (tolower(fd.name) = x) do not: x is not a value of the field.
+struct ComparedLiteral {
+  std::string field;  // the field's name, without its [argument]
+  LiteralComparison how = LiteralComparison::Equality;
+  std::string value;  // unescaped, as the field's value would read
+};
+
+// Which rules Engine::compared_strings() looks at.
+enum class RuleScope : uint8_t {
+  Enabled,  // enabled in the ruleset and admitted by the minimum priority: what evaluate() runs
+  Loaded,   // every compiled rule, enabled or not
+};
+
 // A compiled rule, as `--list`/describe shows it.
 struct RuleInfo {
   std::string name;
@@ -69,6 +91,7 @@ struct RuleInfo {
   bool all_event_types = false;          // true when the set has more than 100 codes
   std::set<std::string> exception_fields;
   std::map<std::string, std::string> extra_output_fields;  // name -> format, from ExtraOutput::fields
+  std::vector<ComparedLiteral> compared_literals;  // in condition order, duplicates removed
   std::string file;
   uint32_t line = 0;
 };
@@ -199,6 +222,15 @@ class Engine {
   // Builds the alert for a match. `iso8601` selects the time format of the text prefix.
   Alert alert(const Match& m, const inspect::EventContext& ctx, uint64_t time_ns, const std::string& hostname,
               bool iso8601 = true) const;
+
+  // The distinct literals, sorted, that rules compare `field` with in the way `how` says. A
+  // consumer whose fields need to know values ahead of the events asks for them after loading and
+  // after every change of the enabled rules: fd.*ip.name must resolve the host names rules compare
+  // it with (Inspector::watch_hostname), fd.name / fd.realpath can watch the exact paths. Each
+  // call walks the rules' lists (no caching): meant for setup time, not per event.
+  std::vector<std::string> compared_strings(std::string_view field, LiteralComparison how = LiteralComparison::Equality,
+                                            RuleScope scope = RuleScope::Enabled,
+                                            const std::string& ruleset = "") const;
 
   // Compiles a standalone condition (see filter.h) with the lists and macros loaded so far,
   // against the fields of `source`. The filter does not depend on the engine afterwards.

@@ -16,9 +16,12 @@
 // an unknown fd reads as <NA>, impossible values are ignored, and each case is counted in
 // InspectorStats. Memory is bounded by InspectorOptions.
 //
-// One thread at a time. Two Inspectors share nothing.
+// One thread at a time. Two Inspectors share nothing. An inspector asked to watch host names
+// (HostnameResolution::Background) owns one resolver thread, which touches nothing the caller sees
+// but the immutable answers it publishes.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <ctime>
 #include <memory>
@@ -69,12 +72,18 @@ struct InspectorOptions {
   bool realpath_openat2 = true;
   // At most this many paths given to Inspector::watch_path() (more are refused, counted).
   size_t max_watched_paths = 1024;
-  // Host names (fd.*ip.name): the hosts file's names are always known; watch_hostname() adds
-  // names through `hostname_resolver` (nullptr: the system's; must outlive the inspector). At
-  // most `max_hostname_addresses` (address, name) pairs are kept.
+  // Host names (fd.*ip.name, see hostname_resolver.h): the hosts file's names are always known;
+  // watch_hostname() adds names through `hostname_resolver` (nullptr: the system's; must outlive
+  // the inspector), on the inspector's resolver thread (Background: the answers are looked up
+  // again every `hostname_refresh`, zero: once) or inside watch_hostname() (Synchronous). At most
+  // `max_watched_hostnames` names are watched, and `max_hostname_addresses` (address, name) pairs
+  // kept for the hosts file and synchronous answers, and as many for background answers.
   std::string hosts_file = "/etc/hosts";
   const HostnameResolver* hostname_resolver = nullptr;
   size_t max_hostname_addresses = 4096;
+  HostnameResolution hostname_resolution = HostnameResolution::Background;
+  std::chrono::milliseconds hostname_refresh = std::chrono::minutes(5);
+  size_t max_watched_hostnames = 1024;
 };
 
 // Where the state and the events come from. A recording (a capture file, or any events that do
@@ -108,6 +117,18 @@ struct InspectorStats {
   uint64_t realpath_pinned_hits = 0;
   uint64_t watched_paths_refused = 0;
   uint64_t watched_path_changes = 0;
+  // Watched host names (fd.*ip.name): names watched, names refused (max_watched_hostnames),
+  // lookups done (first ones and refreshes) and those that found no address, names still waiting
+  // for their first answer, addresses left out for lack of room, and names fields given while some
+  // watched name had no answer yet (a rule comparing with that name could not match them yet).
+  // Background answers and their counters reach these stats between events.
+  uint64_t hostnames_watched = 0;
+  uint64_t hostnames_refused = 0;
+  uint64_t hostname_lookups = 0;
+  uint64_t hostname_lookup_failures = 0;
+  uint64_t hostnames_pending = 0;
+  uint64_t hostname_addresses_dropped = 0;
+  uint64_t hostname_answers_while_pending = 0;
 };
 
 // One event plus what the inspector knows about it. Valid until the next Inspector::process().
@@ -171,9 +192,12 @@ class Inspector {
   Status seed(const capture::CaptureMetadata& meta, StateOrigin origin = StateOrigin::Recording);
   // Whether the last seed() said the events come from this machine's kernel right now.
   bool live() const;
-  // Makes fd.*ip.name know `name`: it is resolved now, once, and a socket whose address is one of
-  // its addresses lists it from then on. Call it for each host name a rule compares those fields
-  // with, before processing events. Errors: the name does not resolve, or the table is full.
+  // Makes fd.*ip.name know `name`: a socket whose address is one of its addresses lists it once
+  // it resolved. Call it for each host name a rule compares those fields with (after loading the
+  // rules and after every reload; Engine::compared_strings lists them). Background: returns at
+  // once, the name is looked up on the resolver thread and its answers apply from a later event
+  // on. Synchronous: resolved before returning. Errors: too many names are watched (counted in
+  // hostnames_refused), or (Synchronous) the name does not resolve or its addresses do not fit.
   Status watch_hostname(std::string_view name);
   // Makes fd.realpath name the file at `path` (absolute) by that path however a process reached
   // it: through a symlink removed right after the open, another hard link of the file, a bind
