@@ -169,6 +169,16 @@ struct FakeTree {
   }
 };
 
+// A snapshot of the fake /proc tree's threads and their cgroups only (no fds, users, interfaces).
+vigil::Result<CaptureMetadata> snapshot_threads_only(const fs::path& proc) {
+  ProcSnapshotOptions opt;
+  opt.proc_root = proc.string();
+  opt.fds = false;
+  opt.users = false;
+  opt.interfaces = false;
+  return snapshot_proc(opt);
+}
+
 const ThreadInfo* find_thread(const CaptureMetadata& md, int64_t tid) {
   for (const auto& t : md.threads) {
     if (t.tid == tid) return &t;
@@ -379,12 +389,7 @@ TEST_CASE("cgroup v2 paths seen from a private cgroup namespace are made absolut
   write_process(proc / "21", 21, 21, 1);
   write(proc / "21" / "cgroup", "0::/\n");  // the scanner's own cgroup
 
-  ProcSnapshotOptions opt;
-  opt.proc_root = proc.string();
-  opt.fds = false;
-  opt.users = false;
-  opt.interfaces = false;
-  auto md = snapshot_proc(opt);
+  auto md = snapshot_threads_only(proc);
   REQUIRE(md.ok());
   const ThreadInfo* init = find_thread(*md, 1);
   const ThreadInfo* other = find_thread(*md, 20);
@@ -416,12 +421,7 @@ TEST_CASE("a cgroup v2 container leaf without controllers comes first as the uni
   write_process(proc / "31", 31, 31, 1);
   write(proc / "31" / "cgroup", "0::/\n");
 
-  ProcSnapshotOptions opt;
-  opt.proc_root = proc.string();
-  opt.fds = false;
-  opt.users = false;
-  opt.interfaces = false;
-  auto md = snapshot_proc(opt);
+  auto md = snapshot_threads_only(proc);
   REQUIRE(md.ok());
   const ThreadInfo* in_container = find_thread(*md, 30);
   const ThreadInfo* at_root = find_thread(*md, 31);
@@ -447,12 +447,7 @@ TEST_CASE("on a hybrid cgroup host the unified item follows the v2 line even wit
   write(proc / "30" / "cgroup",
         "4:memory:/process_api/2fcc27b6b31a448318f225716c3063ec\n0::/docker/" + kDockerId + "\n");
 
-  ProcSnapshotOptions opt;
-  opt.proc_root = proc.string();
-  opt.fds = false;
-  opt.users = false;
-  opt.interfaces = false;
-  auto md = snapshot_proc(opt);
+  auto md = snapshot_threads_only(proc);
   REQUIRE(md.ok());
   const ThreadInfo* init = find_thread(*md, 1);
   const ThreadInfo* t = find_thread(*md, 30);
