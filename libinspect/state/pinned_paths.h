@@ -91,11 +91,6 @@ class PinnedPaths {
     int link_wd = -1;       // the directory the requested path names (where a symlink may be)
     std::string link_leaf;  // the requested path's last component
   };
-  struct IdentityHash {
-    size_t operator()(const FileIdentity& id) const {
-      return std::hash<uint64_t>()(id.ino * 0x9e3779b97f4a7c15ull ^ id.dev);
-    }
-  };
 
   void resolve(Entry& e, uint64_t now_ns);  // the identity and directory watch of one path
   void rebuild_index();
@@ -104,8 +99,8 @@ class PinnedPaths {
 
   size_t capacity_;
   std::vector<Entry> entries_;
-  std::unordered_map<FileIdentity, uint32_t, IdentityHash> index_;    // current identities
-  std::unordered_map<FileIdentity, uint32_t, IdentityHash> retired_;  // the one before, per path
+  std::unordered_map<FileIdentity, uint32_t, FileIdentityHash> index_;    // current identities
+  std::unordered_map<FileIdentity, uint32_t, FileIdentityHash> retired_;  // the one before, per path
   bool started_ = false;
   int inotify_fd_ = -1;
   uint64_t last_poll_ns_ = 0;

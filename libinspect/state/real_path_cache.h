@@ -19,6 +19,10 @@ struct FileIdentity {
   bool operator==(const FileIdentity&) const = default;
 };
 
+struct FileIdentityHash {
+  size_t operator()(const FileIdentity& id) const { return std::hash<uint64_t>()(id.ino * 0x9e3779b97f4a7c15ull ^ id.dev); }
+};
+
 // (dev, ino) -> the resolved path (relative to the root it was found in) that reached that file
 // last. An entry is a hint, never an answer: inode numbers are reused after deletion and names
 // move, so the caller proves the path still reaches the file before using it.
@@ -48,11 +52,6 @@ class RealPathCache {
   uint64_t evictions() const { return evictions_; }
 
  private:
-  struct IdentityHash {
-    size_t operator()(const FileIdentity& id) const {
-      return std::hash<uint64_t>()(id.ino * 0x9e3779b97f4a7c15ull ^ id.dev);
-    }
-  };
   struct Slot {
     FileIdentity id;
     std::string path;
@@ -62,7 +61,7 @@ class RealPathCache {
 
   size_t capacity_;
   std::vector<Slot> slots_;  // grows up to capacity_, then slots are recycled
-  std::unordered_map<FileIdentity, uint32_t, IdentityHash> index_;
+  std::unordered_map<FileIdentity, uint32_t, FileIdentityHash> index_;
   size_t hand_ = 0;
   uint64_t evictions_ = 0;
 };
