@@ -11,11 +11,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-bool address_less(const IpValue& a, const IpValue& b) {
-  if (a.family != b.family) return a.family < b.family;
-  return a.addr < b.addr;
-}
-
 }  // namespace
 
 // Everything the thread touches. The thread holds a reference, so a detached thread (see the
@@ -61,7 +56,7 @@ struct HostnameWatcher::Shared {
     }
     std::stable_sort(s->entries.begin(), s->entries.end(),
                      [](const HostnameSnapshot::Entry& a, const HostnameSnapshot::Entry& b) {
-                       return address_less(a.addr, b.addr);
+                       return HostnameSnapshot::address_less(a.addr, b.addr);
                      });
     snapshot = std::move(s);
     generation.fetch_add(1, std::memory_order_release);

@@ -2,10 +2,12 @@
 // and publishes the answers as immutable snapshots. Internal to libinspect.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -21,12 +23,26 @@ struct HostnameSnapshot {
     IpValue addr;
     std::string name;
   };
-  std::vector<Entry> entries;  // sorted by (family, address): equal_range finds an address's names
+  std::vector<Entry> entries;  // sorted by address_less: entries_of() is a binary search
   uint64_t watched = 0;            // names being watched
   uint64_t pending = 0;            // watched names whose first lookup has not finished
   uint64_t lookups = 0;            // lookups done, first and refreshes
   uint64_t lookup_failures = 0;    // lookups that found no address (the previous answer stays)
   uint64_t addresses_dropped = 0;  // addresses left out: the snapshot was full
+
+  // The order of `entries`: by family, then address (prefix_len does not count).
+  static bool address_less(const IpValue& a, const IpValue& b) {
+    return a.family != b.family ? a.family < b.family : a.addr < b.addr;
+  }
+  // The entries whose address is `addr`.
+  std::span<const Entry> entries_of(const IpValue& addr) const {
+    struct Less {
+      bool operator()(const Entry& e, const IpValue& a) const { return address_less(e.addr, a); }
+      bool operator()(const IpValue& a, const Entry& e) const { return address_less(a, e.addr); }
+    };
+    auto [lo, hi] = std::equal_range(entries.begin(), entries.end(), addr, Less{});
+    return {lo, hi};
+  }
 };
 
 // Thread safety: watch(), generation() and snapshot() may be called from any one thread (the

@@ -171,13 +171,8 @@ size_t HostnameTable::names_of(const std::array<uint8_t, 16>& ip, bool v6, Field
     IpValue key;
     key.family = v6 ? 6 : 4;
     std::copy(ip.begin(), ip.begin() + (v6 ? 16 : 4), key.addr.begin());
-    auto less = [](const detail::HostnameSnapshot::Entry& a, const detail::HostnameSnapshot::Entry& b) {
-      return a.addr.family != b.addr.family ? a.addr.family < b.addr.family : a.addr.addr < b.addr.addr;
-    };
-    detail::HostnameSnapshot::Entry probe{key, {}};
-    auto [lo, hi] = std::equal_range(snapshot_->entries.begin(), snapshot_->entries.end(), probe, less);
-    for (auto it = lo; it != hi; ++it)
-      if (add_name(it->name, out)) ++n;
+    for (const auto& e : snapshot_->entries_of(key))
+      if (add_name(e.name, out)) ++n;
   }
   return n;
 }
