@@ -74,6 +74,13 @@ bool openat2_unavailable(int err) { return err == ENOSYS || err == EPERM || err 
 // Failures the walk could not get past either: the kernel's own lookup found nothing there.
 bool lookup_failed(int err) { return err == ENOENT || err == ENOTDIR || err == EACCES || err == ENAMETOOLONG; }
 
+// Whether `fd` (an O_PATH descriptor from open_below) is the file the lookup wants.
+bool opened_matches(const RootLookup& at, int fd) {
+  uint32_t mode;
+  FileIdentity got;
+  return at.devs->stat(fd, "", AT_EMPTY_PATH, mode, got) && matches(at.want, got);
+}
+
 bool walk_matches(const RootLookup& at, std::string_view path, std::string& out) {
   FileIdentity got;
   return resolve_below_root(*at.devs, at.root_fd, path, out, got) && matches(at.want, got);
@@ -171,9 +178,7 @@ bool names_file(const RootLookup& at, const std::string& path) {
   if (*at.kernel) {
     const int fd = open_below(at.root_fd, path.c_str(), RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
     if (fd >= 0) {
-      uint32_t mode;
-      FileIdentity got;
-      const bool same = at.devs->stat(fd, "", AT_EMPTY_PATH, mode, got) && matches(at.want, got);
+      const bool same = opened_matches(at, fd);
       ::close(fd);
       return same;
     }
@@ -191,9 +196,7 @@ bool resolve_to_file(const RootLookup& at, const std::string& path, std::string&
   if (*at.kernel) {
     const int fd = open_below(at.root_fd, path.c_str(), RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
     if (fd >= 0) {
-      uint32_t mode;
-      FileIdentity got;
-      const bool same = at.devs->stat(fd, "", AT_EMPTY_PATH, mode, got) && matches(at.want, got);
+      const bool same = opened_matches(at, fd);
       char link[40], name[PATH_MAX];
       std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
       const ssize_t n = same ? ::readlink(link, name, sizeof name) : -1;
