@@ -39,12 +39,16 @@ namespace {
 bool opt_str(const std::optional<std::string>& v, FieldValues& out) { return v && put_str(out, *v); }
 bool opt_bool(const std::optional<bool>& v, FieldValues& out) { return v && put_bool(out, *v); }
 
-std::string_view label(const std::optional<std::map<std::string, std::string>>& labels, std::string_view key) {
+// The key is a std::string (the field's argument, or one of the constants below) because the
+// map has no heterogeneous lookup: a view would cost a string built per extraction.
+std::string_view label(const std::optional<std::map<std::string, std::string>>& labels, const std::string& key) {
   if (!labels) return {};
-  auto it = labels->find(std::string(key));
+  auto it = labels->find(key);
   return it == labels->end() ? std::string_view() : std::string_view(it->second);
 }
-std::string_view label(const ContainerMetadata& m, std::string_view key) { return label(m.labels, key); }
+std::string_view label(const ContainerMetadata& m, const std::string& key) { return label(m.labels, key); }
+const std::string kPodNameLabel = "io.kubernetes.pod.name";
+const std::string kPodNamespaceLabel = "io.kubernetes.pod.namespace";
 
 // "k1:v1,k2:v2" (container.labels, k8s.pod.labels).
 bool labels_text(const EventContext& ctx, const std::optional<std::map<std::string, std::string>>& labels,
@@ -189,12 +193,12 @@ bool extract_container(FieldId id, const FieldArg& arg, const EventContext& ctx,
     }
     case FieldId::kK8sPodName: {
       if (m.pod_name) return put_str(out, *m.pod_name);
-      std::string_view v = label(m, "io.kubernetes.pod.name");
+      std::string_view v = label(m, kPodNameLabel);
       return !v.empty() && put_str(out, v);
     }
     case FieldId::kK8sNsName: {
       if (m.pod_namespace) return put_str(out, *m.pod_namespace);
-      std::string_view v = label(m, "io.kubernetes.pod.namespace");
+      std::string_view v = label(m, kPodNamespaceLabel);
       return !v.empty() && put_str(out, v);
     }
     case FieldId::kK8sPodUid:
