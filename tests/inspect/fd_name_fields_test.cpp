@@ -15,6 +15,7 @@ using test::enc_i64;
 using test::enc_str;
 using test::enc_tuple4;
 using test::enc_u32;
+using test::joined_field_texts;
 using test::TestEvent;
 
 namespace {
@@ -28,26 +29,10 @@ capture::CaptureMetadata one_process() {
   return meta;
 }
 
-// All values of `name` on the context, joined with ','; "<NA>" when it has none.
-std::string values(const inspect::Inspector& inspector, const inspect::EventContext& ctx, std::string_view name) {
-  const auto texts = test::field_texts(inspector, ctx, name);
-  if (!texts) return "<NA>";
-  std::string out;
-  for (const auto& t : *texts) out += (out.empty() ? "" : ",") + t;
-  return out;
-}
-
-TestEvent udp_socket(int64_t fd) {
-  TestEvent ev("socket", Direction::Exit, 100);
-  ev.set("fd", enc_i64(fd)).set("domain", enc_u32(capture::kAfInet)).set("type", enc_u32(2)).set("proto", enc_u32(0));
-  return ev;
-}
+TestEvent udp_socket(int64_t fd) { return test::udp_socket_event(100, fd); }
 
 TestEvent sendto(int64_t fd, std::array<uint8_t, 4> dst, uint16_t dport) {
-  TestEvent ev("sendto", Direction::Exit, 100);
-  ev.set("res", enc_i64(4)).set("data", "ping").set("fd", enc_i64(fd)).set("size", enc_u32(4))
-      .set("tuple", enc_tuple4({127, 0, 0, 1}, 5000, dst, dport));
-  return ev;
+  return test::sendto_event(100, fd, {127, 0, 0, 1}, dst, dport);
 }
 
 struct TempHosts {
@@ -81,26 +66,26 @@ TEST_CASE("fd.name_changed is true on the event that gave an fd a new name, and 
 
   TestEvent open("openat", Direction::Exit, 100);
   open.set("fd", enc_i64(3)).set("dirfd", enc_i64(-100)).set("name", enc_str("notes.txt")).set("flags", enc_u32(1));
-  CHECK(values(inspector, inspector.process(open.view(1)), "fd.name_changed") == "true");
+  CHECK(joined_field_texts(inspector, inspector.process(open.view(1)), "fd.name_changed") == "true");
   TestEvent read("read", Direction::Exit, 100);
   read.set("res", enc_i64(0)).set("fd", enc_i64(3));
-  CHECK(values(inspector, inspector.process(read.view(2)), "fd.name_changed") == "false");
+  CHECK(joined_field_texts(inspector, inspector.process(read.view(2)), "fd.name_changed") == "false");
 
   // A new socket has no name yet: nothing changed. Its first datagram names it.
   auto sock = udp_socket(4);
-  CHECK(values(inspector, inspector.process(sock.view(3)), "fd.name_changed") == "false");
+  CHECK(joined_field_texts(inspector, inspector.process(sock.view(3)), "fd.name_changed") == "false");
   auto first = sendto(4, {127, 0, 0, 1}, 53);
   const auto& c1 = inspector.process(first.view(4));
-  CHECK(values(inspector, c1, "fd.name") == "127.0.0.1:5000->127.0.0.1:53");
-  CHECK(values(inspector, c1, "fd.name_changed") == "true");
+  CHECK(joined_field_texts(inspector, c1, "fd.name") == "127.0.0.1:5000->127.0.0.1:53");
+  CHECK(joined_field_texts(inspector, c1, "fd.name_changed") == "true");
   auto again = sendto(4, {127, 0, 0, 1}, 53);
-  CHECK(values(inspector, inspector.process(again.view(5)), "fd.name_changed") == "false");
+  CHECK(joined_field_texts(inspector, inspector.process(again.view(5)), "fd.name_changed") == "false");
 
   // connect on the existing socket changes its tuple.
   TestEvent conn("connect", Direction::Exit, 100);
   conn.set("res", enc_i64(0)).set("fd", enc_i64(4)).set("tuple", enc_tuple4({127, 0, 0, 1}, 5001, {127, 0, 0, 1}, 8053));
   const auto& c2 = inspector.process(conn.view(6));
-  CHECK(values(inspector, c2, "fd.name_changed") == "true");
+  CHECK(joined_field_texts(inspector, c2, "fd.name_changed") == "true");
 
   // bind names a socket by its local address.
   auto srv = udp_socket(5);
@@ -112,8 +97,8 @@ TEST_CASE("fd.name_changed is true on the event that gave an fd a new name, and 
   addr.append(reinterpret_cast<const char*>(&port), 2);
   bind.set("res", enc_i64(0)).set("addr", addr).set("fd", enc_i64(5));
   const auto& c3 = inspector.process(bind.view(8));
-  CHECK(values(inspector, c3, "fd.name") == "127.0.0.1:9000");
-  CHECK(values(inspector, c3, "fd.name_changed") == "true");
+  CHECK(joined_field_texts(inspector, c3, "fd.name") == "127.0.0.1:9000");
+  CHECK(joined_field_texts(inspector, c3, "fd.name_changed") == "true");
 }
 
 TEST_CASE("fd.sip.name lists the hosts file names of the server address") {
@@ -128,20 +113,20 @@ TEST_CASE("fd.sip.name lists the hosts file names of the server address") {
   inspector.process(sock.view(1));
   auto send = sendto(4, {127, 0, 0, 1}, 53);
   const auto& ctx = inspector.process(send.view(2));
-  CHECK(values(inspector, ctx, "fd.sip.name") == "localhost,loopback-alias");
-  CHECK(values(inspector, ctx, "fd.cip.name") == "localhost,loopback-alias");
-  CHECK(values(inspector, ctx, "fd.lip.name") == "localhost,loopback-alias");
-  CHECK(values(inspector, ctx, "fd.rip.name") == "localhost,loopback-alias");
+  CHECK(joined_field_texts(inspector, ctx, "fd.sip.name") == "localhost,loopback-alias");
+  CHECK(joined_field_texts(inspector, ctx, "fd.cip.name") == "localhost,loopback-alias");
+  CHECK(joined_field_texts(inspector, ctx, "fd.lip.name") == "localhost,loopback-alias");
+  CHECK(joined_field_texts(inspector, ctx, "fd.rip.name") == "localhost,loopback-alias");
   CHECK(resolver.lookups == 0);  // the hosts file needs no resolver
 
   // An address without a known name reads as an empty name; a file has none at all.
   auto sock2 = udp_socket(6);
   inspector.process(sock2.view(3));
   auto other = sendto(6, {192, 168, 7, 7}, 53);
-  CHECK(values(inspector, inspector.process(other.view(4)), "fd.sip.name") == "");
+  CHECK(joined_field_texts(inspector, inspector.process(other.view(4)), "fd.sip.name") == "");
   TestEvent open("openat", Direction::Exit, 100);
   open.set("fd", enc_i64(3)).set("dirfd", enc_i64(-100)).set("name", enc_str("/etc/hosts")).set("flags", enc_u32(1));
-  CHECK(values(inspector, inspector.process(open.view(5)), "fd.sip.name") == "<NA>");
+  CHECK(joined_field_texts(inspector, inspector.process(open.view(5)), "fd.sip.name") == "<NA>");
 }
 
 TEST_CASE("a synchronously watched host name is resolved once and names the sockets of its addresses") {
@@ -164,17 +149,17 @@ TEST_CASE("a synchronously watched host name is resolved once and names the sock
   inspector.process(sock.view(1));
   auto send = sendto(4, {10, 1, 2, 3}, 5432);
   const auto& ctx = inspector.process(send.view(2));
-  CHECK(values(inspector, ctx, "fd.sip.name") == "db.internal");
+  CHECK(joined_field_texts(inspector, ctx, "fd.sip.name") == "db.internal");
   for (int i = 0; i < 100; ++i) {
     auto again = sendto(4, {10, 1, 2, 3}, 5432);
-    values(inspector, inspector.process(again.view(3 + i)), "fd.sip.name");
+    joined_field_texts(inspector, inspector.process(again.view(3 + i)), "fd.sip.name");
   }
   CHECK(resolver.lookups == 2);  // nothing per event
 
   auto local = udp_socket(5);
   inspector.process(local.view(200));
   auto loop = sendto(5, {127, 0, 0, 1}, 53);
-  CHECK(values(inspector, inspector.process(loop.view(201)), "fd.sip.name") == "localhost,db.internal");
+  CHECK(joined_field_texts(inspector, inspector.process(loop.view(201)), "fd.sip.name") == "localhost,db.internal");
 }
 
 TEST_CASE("synchronously watched host names are bounded in addresses and in names") {

@@ -10,46 +10,22 @@
 #include <mutex>
 #include <thread>
 
-#include "event_builder.h"
+#include "inspector_test_support.h"
 #include "test_paths.h"
 #include "vigil/inspect/inspector.h"
 
 using namespace vigil;
-using capture::Direction;
-using test::enc_i64;
-using test::enc_tuple4;
-using test::enc_u32;
-using test::TestEvent;
 
 namespace {
 
-capture::CaptureMetadata one_process() {
-  capture::CaptureMetadata meta;
-  capture::ThreadInfo t;
-  t.tid = t.pid = 100;
-  t.ptid = 1;
-  t.comm = t.exe = "client";
-  t.cwd = "/tmp";
-  meta.threads = {t};
-  return meta;
-}
+capture::CaptureMetadata one_process() { return test::machine_of({test::process_thread(100, "client", "/tmp")}); }
 
 // fd.sip.name of a UDP socket (fd 4) that just sent to `dst`, joined with ','.
 std::string sip_names(inspect::Inspector& inspector, std::array<uint8_t, 4> dst, uint64_t& num) {
-  TestEvent sock("socket", Direction::Exit, 100);
-  sock.set("fd", enc_i64(4)).set("domain", enc_u32(capture::kAfInet)).set("type", enc_u32(2)).set("proto", enc_u32(0));
-  inspector.process(sock.view(num++));
-  TestEvent send("sendto", Direction::Exit, 100);
-  send.set("res", enc_i64(4)).set("data", "ping").set("fd", enc_i64(4)).set("size", enc_u32(4))
-      .set("tuple", enc_tuple4({10, 0, 0, 9}, 5000, dst, 443));
+  inspector.process(test::udp_socket_event(100, 4).view(num++));
+  test::TestEvent send = test::sendto_event(100, 4, {10, 0, 0, 9}, dst, 443);  // alive while ctx is read
   const inspect::EventContext& ctx = inspector.process(send.view(num++));
-  auto f = inspector.fields().bind("fd.sip.name", std::nullopt);
-  REQUIRE(f.ok());
-  inspect::FieldValues v;
-  if (!f.value()->extract(ctx, v)) return "<NA>";
-  std::string out;
-  for (const auto& x : v.values()) out += (out.empty() ? "" : ",") + std::string(x.str);
-  return out;
+  return test::joined_field_texts(inspector, ctx, "fd.sip.name");
 }
 
 // Processes events until fd.sip.name of `dst` reads `want` (at most 20 s: a lookup that never
@@ -68,6 +44,15 @@ struct EmptyHosts {
   std::string path = test::temp_dir() + "/hosts";
   EmptyHosts() { std::ofstream(path) << ""; }
 };
+
+// Options where only watched names are known (`hosts` must outlive the inspector), looked up by
+// `resolver`.
+inspect::InspectorOptions resolving_with(const EmptyHosts& hosts, const inspect::HostnameResolver* resolver) {
+  inspect::InspectorOptions opts;
+  opts.hosts_file = hosts.path;
+  opts.hostname_resolver = resolver;
+  return opts;
+}
 
 // A resolver whose lookups wait until the test opens the gate (at most 20 s), like a DNS server
 // that does not answer; then "pool.example" is 10.1.2.3 and every other name is unknown.
@@ -122,10 +107,7 @@ class MovingResolver final : public inspect::HostnameResolver {
 TEST_CASE("a watched host name resolves in the background: events never wait, the name applies once answered") {
   EmptyHosts hosts;
   GatedResolver resolver;
-  inspect::InspectorOptions opts;
-  opts.hosts_file = hosts.path;
-  opts.hostname_resolver = &resolver;
-  inspect::Inspector inspector(opts);
+  inspect::Inspector inspector(resolving_with(hosts, &resolver));
   REQUIRE(inspector.seed(one_process()).ok());
 
   // The lookup is stuck, yet watch_hostname returns and events flow.
@@ -167,10 +149,7 @@ TEST_CASE("an inspector destroyed while a lookup is stuck waits only for that lo
   GatedResolver resolver;
   std::thread opener;
   {
-    inspect::InspectorOptions opts;
-    opts.hosts_file = hosts.path;
-    opts.hostname_resolver = &resolver;
-    inspect::Inspector inspector(opts);
+    inspect::Inspector inspector(resolving_with(hosts, &resolver));
     REQUIRE(inspector.watch_hostname("pool.example").ok());
     REQUIRE(inspector.watch_hostname("second.example").ok());
     while (resolver.started() == 0) std::this_thread::yield();
@@ -188,9 +167,7 @@ TEST_CASE("an inspector destroyed while a lookup is stuck waits only for that lo
 TEST_CASE("watched host names are looked up again, so a changed DNS answer replaces the old one") {
   EmptyHosts hosts;
   MovingResolver resolver;
-  inspect::InspectorOptions opts;
-  opts.hosts_file = hosts.path;
-  opts.hostname_resolver = &resolver;
+  inspect::InspectorOptions opts = resolving_with(hosts, &resolver);
   opts.hostname_refresh = std::chrono::milliseconds(20);
   inspect::Inspector inspector(opts);
   REQUIRE(inspector.seed(one_process()).ok());
@@ -207,9 +184,7 @@ TEST_CASE("watched host names are looked up again, so a changed DNS answer repla
 TEST_CASE("no more host names are watched than max_watched_hostnames, and every refusal is counted") {
   EmptyHosts hosts;
   MovingResolver resolver;
-  inspect::InspectorOptions opts;
-  opts.hosts_file = hosts.path;
-  opts.hostname_resolver = &resolver;
+  inspect::InspectorOptions opts = resolving_with(hosts, &resolver);
   opts.max_watched_hostnames = 3;
   inspect::Inspector inspector(opts);
   REQUIRE(inspector.seed(one_process()).ok());
@@ -233,9 +208,7 @@ TEST_CASE("no more host names are watched than max_watched_hostnames, and every 
 TEST_CASE("the addresses of background answers are bounded and the ones left out are counted") {
   EmptyHosts hosts;
   MovingResolver resolver;
-  inspect::InspectorOptions opts;
-  opts.hosts_file = hosts.path;
-  opts.hostname_resolver = &resolver;
+  inspect::InspectorOptions opts = resolving_with(hosts, &resolver);
   opts.max_hostname_addresses = 0;
   inspect::Inspector inspector(opts);
   REQUIRE(inspector.seed(one_process()).ok());
@@ -250,9 +223,7 @@ TEST_CASE("the addresses of background answers are bounded and the ones left out
 
 TEST_CASE("by default the system resolver answers in the background: localhost names 127.0.0.1") {
   EmptyHosts hosts;  // the inspector's own hosts file knows nothing; getaddrinfo reads /etc/hosts
-  inspect::InspectorOptions opts;
-  opts.hosts_file = hosts.path;
-  inspect::Inspector inspector(opts);
+  inspect::Inspector inspector(resolving_with(hosts, nullptr));  // nullptr: the system's resolver
   REQUIRE(inspector.seed(one_process()).ok());
   REQUIRE(inspector.watch_hostname("localhost").ok());
   uint64_t num = 1;

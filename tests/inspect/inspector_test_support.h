@@ -1,13 +1,16 @@
 // Set-up and read-back shared by the inspector tests on hand-built events: the threads a seeded
-// machine starts with, and what a field or a format shows on an event's context.
+// machine starts with, a few events, and what a field or a format shows on an event's context.
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "event_builder.h"
 #include "vigil/capture/metadata.h"
 #include "vigil/inspect/formatter.h"
 #include "vigil/inspect/inspector.h"
@@ -55,6 +58,32 @@ inline std::optional<std::vector<std::string>> field_texts(const inspect::Inspec
   for (const auto& x : v.values())
     out.push_back(x.type == inspect::FieldType::Bool ? (x.b ? "true" : "false") : std::string(x.str));
   return out;
+}
+
+// The values of field `name` on the context joined with ','; "<NA>" when it has none.
+inline std::string joined_field_texts(const inspect::Inspector& inspector, const inspect::EventContext& ctx,
+                                      std::string_view name) {
+  const auto texts = field_texts(inspector, ctx, name);
+  if (!texts) return "<NA>";
+  std::string out;
+  for (const auto& t : *texts) out += (out.empty() ? "" : ",") + t;
+  return out;
+}
+
+// A socket() exit of thread `tid` creating UDP/IPv4 socket `fd`.
+inline TestEvent udp_socket_event(int64_t tid, int64_t fd) {
+  TestEvent ev("socket", capture::Direction::Exit, tid);
+  ev.set("fd", enc_i64(fd)).set("domain", enc_u32(capture::kAfInet)).set("type", enc_u32(2)).set("proto", enc_u32(0));
+  return ev;
+}
+
+// A sendto() exit of thread `tid` sending "ping" on `fd` from `src`:5000 to `dst`:`dport`.
+inline TestEvent sendto_event(int64_t tid, int64_t fd, std::array<uint8_t, 4> src, std::array<uint8_t, 4> dst,
+                              uint16_t dport) {
+  TestEvent ev("sendto", capture::Direction::Exit, tid);
+  ev.set("res", enc_i64(4)).set("data", "ping").set("fd", enc_i64(fd)).set("size", enc_u32(4))
+      .set("tuple", enc_tuple4(src, 5000, dst, dport));
+  return ev;
 }
 
 }  // namespace vigil::test
