@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "event_builder.h"
+#include "inspector_test_support.h"
 #include "vigil/inspect/inspector.h"
 
 using namespace vigil;
@@ -17,23 +18,16 @@ const std::string kLeaf = "/process_api/2fcc27b6b31a448318f225716c3063ec";  // t
 const std::string kDocker = "7951fb549ab99e0722a949b6c121634e1f3a36b5bacbe5392991e3b12251e6b8";
 
 capture::CaptureMetadata one_thread() {
-  capture::CaptureMetadata meta;
-  capture::ThreadInfo t;
-  t.tid = t.pid = 500;
-  t.ptid = 1;
-  t.comm = t.exe = "api";
-  t.cwd = "/";
+  capture::ThreadInfo t = test::process_thread(500, "api", "/");
   t.cgroups = {"cpu=/", "memory=" + kLeaf};
-  meta.threads = {t};
-  return meta;
+  return test::machine_of({t});
 }
 
 std::string container_id(const inspect::Inspector& inspector, const inspect::EventContext& ctx) {
-  auto f = inspector.fields().bind("container.id", std::nullopt);
-  REQUIRE(f.ok());
-  inspect::FieldValues v;
-  REQUIRE(f.value()->extract(ctx, v));
-  return std::string(v[0].str);
+  const auto ids = test::field_texts(inspector, ctx, "container.id");
+  REQUIRE(ids.has_value());
+  REQUIRE(ids->size() == 1);
+  return ids->front();
 }
 
 // An execve exit of thread 500 whose snapshot puts it in `cgroups`.
