@@ -32,38 +32,17 @@ inspect::InspectorOptions options(size_t cache_entries, bool openat2 = true) {
   return o;
 }
 
-// A live inspector of this process working in `cwd`; each open() uses a new fd number.
-class Opener {
- public:
-  Opener(const inspect::InspectorOptions& o, const std::string& cwd, const std::string& root = "/")
-      : inspector_(o) {
-    REQUIRE(inspector_.seed(this_process(cwd, getpid(), getppid(), root), inspect::StateOrigin::LiveHost).ok());
-  }
-  // fd.realpath of `path` opened now, the open reporting `id`.
-  std::string open(std::string_view path, Identity id) {
-    TestEvent ev = open_event(getpid(), next_fd_++, path, id);
-    const auto& ctx = inspector_.process(ev.view(++num_));
-    return field_text(inspector_, ctx, "fd.realpath");
-  }
-  const inspect::InspectorStats& stats() const { return inspector_.stats(); }
-
- private:
-  inspect::Inspector inspector_;
-  int64_t next_fd_ = 10;
-  uint64_t num_ = 0;
-};
-
 }  // namespace
 
 TEST_CASE("a remembered path answers a later open of the same file as a lookup from scratch would") {
   RealPathTree tree;
   const Identity id = identity(tree.secret);
-  Opener cached(options(4096), tree.root);
-  Opener uncached(options(0), tree.root);
+  LiveOpener cached(tree.root, options(4096));
+  LiveOpener uncached(tree.root, options(0));
   for (const char* spelling : {"link", "dirlink/../secret", "real/secret", "real/inner/../secret"}) {
     INFO(spelling);
-    CHECK(cached.open(spelling, id) == tree.secret);
-    CHECK(uncached.open(spelling, id) == tree.secret);
+    CHECK(cached.realpath(spelling, id) == tree.secret);
+    CHECK(uncached.realpath(spelling, id) == tree.secret);
   }
   // The first open resolved; the three after it were proven from the remembered path.
   CHECK(cached.stats().realpath_lookups == 1);
@@ -79,18 +58,18 @@ TEST_CASE("a remembered path that now reaches another file is not used, and is r
     INFO("openat2 " << openat2);
     write_file(first, "first");
     const Identity id = identity(first);
-    Opener opener(options(4096, openat2), tree.root);
-    REQUIRE(opener.open("a", id) == first);
+    LiveOpener opener(tree.root, options(4096, openat2));
+    REQUIRE(opener.realpath("a", id) == first);
     // The file moves and a new file takes its old name: the remembered path "a" now reaches
     // another inode, as it would after the inode number of a deleted file was reused.
     REQUIRE(::rename(first.c_str(), moved.c_str()) == 0);
     write_file(first, "second");
     REQUIRE(identity(first).ino != id.ino);
-    CHECK(opener.open("c", id) == moved);
+    CHECK(opener.realpath("c", id) == moved);
     CHECK(opener.stats().realpath_cache_stale == 1);
     CHECK(opener.stats().realpath_cache_hits == 0);
     // Resolved again, the new path is the one remembered.
-    CHECK(opener.open("c", id) == moved);
+    CHECK(opener.realpath("c", id) == moved);
     CHECK(opener.stats().realpath_cache_hits == 1);
     REQUIRE(::unlink(moved.c_str()) == 0);
     REQUIRE(::unlink(first.c_str()) == 0);
@@ -105,13 +84,13 @@ TEST_CASE("a remembered path that now goes through a symlink is not used") {
     REQUIRE(::mkdir(dir.c_str(), 0700) == 0);
     write_file(dir + "/f", "x");
     const Identity id = identity(dir + "/f");
-    Opener opener(options(4096, openat2), tree.root);
-    REQUIRE(opener.open(dir + "/f", id) == dir + "/f");
+    LiveOpener opener(tree.root, options(4096, openat2));
+    REQUIRE(opener.realpath(dir + "/f", id) == dir + "/f");
     // The directory moves away and a symlink takes its name: "dir/f" still reaches the file,
     // but is no longer the path with every symlink resolved.
     REQUIRE(::rename(dir.c_str(), (dir + "-moved").c_str()) == 0);
     REQUIRE(::symlink((dir + "-moved").c_str(), dir.c_str()) == 0);
-    CHECK(opener.open(dir + "/f", id) == dir + "-moved/f");
+    CHECK(opener.realpath(dir + "/f", id) == dir + "-moved/f");
     CHECK(opener.stats().realpath_cache_stale == 1);
   }
 }
@@ -123,15 +102,15 @@ TEST_CASE("a hard link is named by its other name when that name was resolved fi
   const Identity id = identity(tree.secret);
   for (bool openat2 : {true, false}) {
     INFO("openat2 " << openat2);
-    Opener remembering(options(4096, openat2), tree.root);
-    CHECK(remembering.open("real/secret", id) == tree.secret);
-    CHECK(remembering.open("hard", id) == tree.secret);
-    Opener other_first(options(4096, openat2), tree.root);
-    CHECK(other_first.open("hard", id) == hard);
-    CHECK(other_first.open("link", id) == hard);  // the symlink's target is a name of the same file
-    Opener forgetful(options(0, openat2), tree.root);
-    CHECK(forgetful.open("real/secret", id) == tree.secret);
-    CHECK(forgetful.open("hard", id) == hard);
+    LiveOpener remembering(tree.root, options(4096, openat2));
+    CHECK(remembering.realpath("real/secret", id) == tree.secret);
+    CHECK(remembering.realpath("hard", id) == tree.secret);
+    LiveOpener other_first(tree.root, options(4096, openat2));
+    CHECK(other_first.realpath("hard", id) == hard);
+    CHECK(other_first.realpath("link", id) == hard);  // the symlink's target is a name of the same file
+    LiveOpener forgetful(tree.root, options(0, openat2));
+    CHECK(forgetful.realpath("real/secret", id) == tree.secret);
+    CHECK(forgetful.realpath("hard", id) == hard);
   }
 }
 
@@ -142,14 +121,14 @@ TEST_CASE("the memory of fd.realpath keeps at most the configured number of file
     files.push_back(tree.root + "/f" + std::to_string(i));
     write_file(files.back(), "x");
   }
-  Opener opener(options(2), tree.root);
-  for (const auto& f : files) REQUIRE(opener.open(f, identity(f)) == f);
+  LiveOpener opener(tree.root, options(2));
+  for (const auto& f : files) REQUIRE(opener.realpath(f, identity(f)) == f);
   CHECK(opener.stats().realpath_lookups == 5);
   CHECK(opener.stats().realpath_cache_evictions == 3);
   // The last one is still there; the first one was dropped and is resolved again.
-  CHECK(opener.open(files[4], identity(files[4])) == files[4]);
+  CHECK(opener.realpath(files[4], identity(files[4])) == files[4]);
   CHECK(opener.stats().realpath_cache_hits == 1);
-  CHECK(opener.open(files[0], identity(files[0])) == files[0]);
+  CHECK(opener.realpath(files[0], identity(files[0])) == files[0]);
   CHECK(opener.stats().realpath_cache_hits == 1);
   CHECK(opener.stats().realpath_lookups == 6);
   CHECK(opener.stats().realpath_cache_evictions == 4);
@@ -164,9 +143,9 @@ TEST_CASE("a path longer than an entry's limit is resolved but not remembered") 
   }
   const std::string file = dir + "/f";
   write_file(file, "x");
-  Opener opener(options(16), tree.root);
-  CHECK(opener.open(file, identity(file)) == file);
-  CHECK(opener.open(file, identity(file)) == file);
+  LiveOpener opener(tree.root, options(16));
+  CHECK(opener.realpath(file, identity(file)) == file);
+  CHECK(opener.realpath(file, identity(file)) == file);
   CHECK(opener.stats().realpath_lookups == 2);
   CHECK(opener.stats().realpath_cache_hits == 0);
 }
@@ -174,19 +153,19 @@ TEST_CASE("a path longer than an entry's limit is resolved but not remembered") 
 TEST_CASE("openat2 and the component walk resolve fd.realpath to the same paths") {
   RealPathTree tree;
   const Identity id = identity(tree.secret), decoy = identity(tree.root + "/secret");
-  Opener kernel(options(0, true), tree.root);
-  Opener walk(options(0, false), tree.root);
+  LiveOpener kernel(tree.root, options(0, true));
+  LiveOpener walk(tree.root, options(0, false));
   for (const char* spelling : {"link", "dirlink/../secret", "real/secret", "real/inner/../secret", "./link",
                                "dirlink/../../link"}) {
     INFO(spelling);
-    const std::string a = kernel.open(spelling, id), b = walk.open(spelling, id);
+    const std::string a = kernel.realpath(spelling, id), b = walk.realpath(spelling, id);
     CHECK(a == tree.secret);
     CHECK(a == b);
     // The wrong file reported: both fall back to fd.name.
-    CHECK(kernel.open(spelling, decoy) == walk.open(spelling, decoy));
+    CHECK(kernel.realpath(spelling, decoy) == walk.realpath(spelling, decoy));
   }
-  CHECK(kernel.open("no/such/file", id) == tree.root + "/no/such/file");
-  CHECK(walk.open("no/such/file", id) == tree.root + "/no/such/file");
+  CHECK(kernel.realpath("no/such/file", id) == tree.root + "/no/such/file");
+  CHECK(walk.realpath("no/such/file", id) == tree.root + "/no/such/file");
 }
 
 TEST_CASE("a thread whose root is below this process's root gets the path inside its root, both ways") {
@@ -202,9 +181,9 @@ TEST_CASE("a thread whose root is below this process's root gets the path inside
     INFO("openat2 " << openat2);
     inspect::InspectorOptions o = options(4096, openat2);
     o.proc_root = proc;
-    Opener chrooted(o, "/", "/srv/jail");  // not "/": no fallback to this process's root
-    CHECK(chrooted.open("/link", id) == "/real/secret");
-    CHECK(chrooted.open("/real/inner/../secret", id) == "/real/secret");
+    LiveOpener chrooted("/", o, "/srv/jail");  // not "/": no fallback to this process's root
+    CHECK(chrooted.realpath("/link", id) == "/real/secret");
+    CHECK(chrooted.realpath("/real/inner/../secret", id) == "/real/secret");
     CHECK(chrooted.stats().realpath_cache_hits == 1);
   }
 }

@@ -20,27 +20,6 @@ namespace {
 
 constexpr uint64_t kSecond = 1'000'000'000;
 
-// A live inspector of this process (working in `cwd`) that opens files by hand-built events,
-// each at the given event time and on a new fd.
-class Opener {
- public:
-  explicit Opener(const std::string& cwd, inspect::InspectorOptions o = {}) : inspector_(o) {
-    REQUIRE(inspector_.seed(this_process(cwd), inspect::StateOrigin::LiveHost).ok());
-  }
-  inspect::Inspector& inspector() { return inspector_; }
-  std::string realpath(std::string_view name, Identity id, uint64_t ts = kSecond) {
-    TestEvent timed("openat", capture::Direction::Exit, getpid(), ts);
-    timed.set("fd", enc_i64(next_fd_++)).set("dirfd", enc_i64(-100)).set("name", enc_str(name))
-        .set("flags", enc_u32(1)).set("dev", enc_u32(id.dev)).set("ino", enc_u64(id.ino));
-    const auto& ctx = inspector_.process(timed.view());
-    return field_text(inspector_, ctx, "fd.realpath");
-  }
-
- private:
-  inspect::Inspector inspector_;
-  int64_t next_fd_ = 100;
-};
-
 struct WatchedDir {
   std::string root = canonical(temp_dir());
   std::string watched = root + "/shadow";
@@ -51,7 +30,7 @@ struct WatchedDir {
 
 TEST_CASE("A watched file opened through a symlink removed right away is named by its watched path") {
   WatchedDir d;
-  Opener o(d.root);
+  LiveOpener o(d.root);
   REQUIRE(o.inspector().watch_path(d.watched).ok());
   const std::string link = d.root + "/x";
   REQUIRE(::symlink(d.watched.c_str(), link.c_str()) == 0);
@@ -64,7 +43,7 @@ TEST_CASE("A watched file opened through a symlink removed right away is named b
 
 TEST_CASE("Without watch_path the same quick symlink read falls back to the name it was opened by") {
   WatchedDir d;
-  Opener o(d.root);
+  LiveOpener o(d.root);
   const std::string link = d.root + "/x";
   REQUIRE(::symlink(d.watched.c_str(), link.c_str()) == 0);
   const Identity id = identity(link);
@@ -75,7 +54,7 @@ TEST_CASE("Without watch_path the same quick symlink read falls back to the name
 
 TEST_CASE("A hard link of a watched file is named by the watched path even while the link exists") {
   WatchedDir d;
-  Opener o(d.root);
+  LiveOpener o(d.root);
   REQUIRE(o.inspector().watch_path(d.watched).ok());
   const std::string hard = d.root + "/innocent";
   REQUIRE(::link(d.watched.c_str(), hard.c_str()) == 0);
@@ -87,14 +66,14 @@ TEST_CASE("A watched path reached through a symlink is reported with its symlink
   WatchedDir d;
   const std::string alias = d.root + "/alias";
   REQUIRE(::symlink(d.watched.c_str(), alias.c_str()) == 0);
-  Opener o(d.root);
+  LiveOpener o(d.root);
   REQUIRE(o.inspector().watch_path(alias).ok());
   CHECK(o.realpath(d.root + "/gone", identity(d.watched)) == d.watched);
 }
 
 TEST_CASE("A watched file replaced by a rename over it is recognised by its new inode and not its old one") {
   WatchedDir d;
-  Opener o(d.root);
+  LiveOpener o(d.root);
   REQUIRE(o.inspector().watch_path(d.watched).ok());
   const Identity old_id = identity(d.watched);
   const std::string fresh = d.root + "/nshadow";
@@ -112,7 +91,7 @@ TEST_CASE("A watched file replaced by a rename over it is recognised by its new 
 
 TEST_CASE("A watched path created after watch_path is recognised once it exists") {
   WatchedDir d;
-  Opener o(d.root);
+  LiveOpener o(d.root);
   const std::string later = d.root + "/later";
   REQUIRE(o.inspector().watch_path(later).ok());
   write_file(later, "new");
@@ -124,7 +103,7 @@ TEST_CASE("A watched file whose directory is moved away and recreated is recogni
   const std::string dir = d.root + "/etc", file = dir + "/shadow";
   REQUIRE(::mkdir(dir.c_str(), 0700) == 0);
   write_file(file, "one");
-  Opener o(d.root);
+  LiveOpener o(d.root);
   REQUIRE(o.inspector().watch_path(file).ok());
   REQUIRE(::rename(dir.c_str(), (d.root + "/etc.old").c_str()) == 0);
   REQUIRE(::mkdir(dir.c_str(), 0700) == 0);
@@ -140,7 +119,7 @@ TEST_CASE("A replacement the directory watch cannot see is found by the periodic
   write_file(target_a + "/f", "a");
   write_file(target_b + "/f", "b");
   REQUIRE(::symlink("a", dirlink.c_str()) == 0);
-  Opener o(d.root);
+  LiveOpener o(d.root);
   REQUIRE(o.inspector().watch_path(dirlink + "/f").ok());
   CHECK(o.realpath(d.root + "/x", identity(target_a + "/f"), kSecond) == target_a + "/f");
   // Retarget the directory symlink: nothing in a/ or b/ changes, so no watch reports it.
@@ -154,7 +133,7 @@ TEST_CASE("watch_path refuses paths beyond max_watched_paths and counts them") {
   WatchedDir d;
   inspect::InspectorOptions opts;
   opts.max_watched_paths = 2;
-  Opener o(d.root, opts);
+  LiveOpener o(d.root, opts);
   CHECK(o.inspector().watch_path(d.root + "/one").ok());
   CHECK(o.inspector().watch_path(d.watched).ok());
   CHECK(o.inspector().watch_path(d.watched).ok());  // known already: no new entry
@@ -185,7 +164,7 @@ TEST_CASE("Watched paths do not change fd.realpath when replaying a recording") 
 
 TEST_CASE("Two inspectors keep separate watched paths") {
   WatchedDir d;
-  Opener watching(d.root), other(d.root);
+  LiveOpener watching(d.root), other(d.root);
   REQUIRE(watching.inspector().watch_path(d.watched).ok());
   CHECK(watching.realpath(d.root + "/x", identity(d.watched)) == d.watched);
   CHECK(other.realpath(d.root + "/x", identity(d.watched)) == d.root + "/x");
@@ -195,7 +174,7 @@ TEST_CASE("clear_watched_paths forgets every watched path and frees room for new
   WatchedDir d;
   inspect::InspectorOptions opts;
   opts.max_watched_paths = 1;
-  Opener o(d.root, opts);
+  LiveOpener o(d.root, opts);
   REQUIRE(o.inspector().watch_path(d.watched).ok());
   const std::string other = d.root + "/other";
   write_file(other, "o");

@@ -75,9 +75,11 @@ inline capture::CaptureMetadata this_process(const std::string& cwd, int64_t tid
   return meta;
 }
 
-// An openat exit of `name` (relative to the cwd) for reading, as fd `fd`, reporting `id`.
-inline TestEvent open_event(int64_t tid, int64_t fd, std::string_view name, Identity id) {
-  TestEvent ev("openat", capture::Direction::Exit, tid);
+// An openat exit of `name` (relative to the cwd) for reading, as fd `fd`, reporting `id`, at
+// event time `ts`.
+inline TestEvent open_event(int64_t tid, int64_t fd, std::string_view name, Identity id,
+                            uint64_t ts = 1'000'000'000) {
+  TestEvent ev("openat", capture::Direction::Exit, tid, ts);
   ev.set("fd", enc_i64(fd)).set("dirfd", enc_i64(-100)).set("name", enc_str(name)).set("flags", enc_u32(1))
       .set("dev", enc_u32(id.dev)).set("ino", enc_u64(id.ino));
   return ev;
@@ -93,5 +95,28 @@ inline std::string field_text(const inspect::Inspector& inspector, const inspect
   REQUIRE(v.size() == 1);
   return std::string(v[0].str);
 }
+
+// A live inspector of this process working in `cwd` below `root`, opening files by hand-built
+// events, each on a new fd.
+class LiveOpener {
+ public:
+  explicit LiveOpener(const std::string& cwd, const inspect::InspectorOptions& o = {}, const std::string& root = "/")
+      : inspector_(o) {
+    REQUIRE(inspector_.seed(this_process(cwd, getpid(), getppid(), root), inspect::StateOrigin::LiveHost).ok());
+  }
+  // fd.realpath of `name` opened at event time `ts`, the open reporting `id`.
+  std::string realpath(std::string_view name, Identity id, uint64_t ts = 1'000'000'000) {
+    TestEvent ev = open_event(getpid(), next_fd_++, name, id, ts);
+    const auto& ctx = inspector_.process(ev.view(++num_));
+    return field_text(inspector_, ctx, "fd.realpath");
+  }
+  inspect::Inspector& inspector() { return inspector_; }
+  const inspect::InspectorStats& stats() const { return inspector_.stats(); }
+
+ private:
+  inspect::Inspector inspector_;
+  int64_t next_fd_ = 100;
+  uint64_t num_ = 0;
+};
 
 }  // namespace vigil::test
