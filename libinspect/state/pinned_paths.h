@@ -53,7 +53,6 @@ class PinnedPaths {
   // Looks at the filesystem from now on: sets up the directory watches and resolves every path.
   // Idempotent; `now_ns` is the event time the full re-check schedule starts from.
   void start(uint64_t now_ns);
-  bool started() const { return started_; }
 
   // The watched path of the file with this identity, opened at event time `ts`; nullptr when
   // none. Never touches the filesystem; call poll() first to see replacements made since the
@@ -68,10 +67,7 @@ class PinnedPaths {
   // Applies what the directory watches reported since the last call (one non-blocking read when
   // nothing happened) and, once kFullRecheckNs of event time passed, re-resolves every path.
   void poll(uint64_t now_ns);
-  // Resolves every path again now, and renews the directory watches.
-  void recheck_all(uint64_t now_ns);
 
-  size_t size() const { return entries_.size(); }
   bool empty() const { return entries_.empty(); }
   size_t capacity() const { return capacity_; }
   // How often a watched path was found to reach another file than before (or none, or one again).
@@ -94,6 +90,8 @@ class PinnedPaths {
 
   void resolve(Entry& e, uint64_t now_ns);  // the identity and directory watch of one path
   void rebuild_index();
+  // Resolves every path again now, and renews the directory watches.
+  void recheck_all(uint64_t now_ns);
 
   void drain_notifications(uint64_t now_ns);
 

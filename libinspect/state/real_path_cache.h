@@ -47,8 +47,6 @@ class RealPathCache {
   void put(const FileIdentity& id, std::string_view path);
   void erase(const FileIdentity& id);
 
-  size_t size() const { return index_.size(); }
-  size_t capacity() const { return capacity_; }
   uint64_t evictions() const { return evictions_; }
 
  private:
