@@ -8,6 +8,20 @@ if(VIGIL_SANITIZE)
   target_link_options(vigil_compile_options INTERFACE -fsanitize=address,undefined)
 endif()
 
+# The shared twins' linker version script, generated from the namespaces the sources open
+# (scripts/gen-export-map.py): a new internal namespace is hidden without anyone regenerating it.
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+set(VIGIL_EXPORTS_MAP ${PROJECT_BINARY_DIR}/vigil_exports.map)
+file(GLOB_RECURSE vigil_namespace_sources CONFIGURE_DEPENDS
+     ${PROJECT_SOURCE_DIR}/include/*.h ${PROJECT_SOURCE_DIR}/libcapture/*.[ch]*
+     ${PROJECT_SOURCE_DIR}/libinspect/*.[ch]* ${PROJECT_SOURCE_DIR}/libengine/*.[ch]*)
+add_custom_command(OUTPUT ${VIGIL_EXPORTS_MAP}
+                   COMMAND Python3::Interpreter ${PROJECT_SOURCE_DIR}/scripts/gen-export-map.py
+                           ${PROJECT_SOURCE_DIR} ${VIGIL_EXPORTS_MAP}
+                   DEPENDS ${PROJECT_SOURCE_DIR}/scripts/gen-export-map.py ${vigil_namespace_sources}
+                   COMMENT "Generating vigil_exports.map" VERBATIM)
+add_custom_target(vigil_exports_map DEPENDS ${VIGIL_EXPORTS_MAP})
+
 # vigil_add_library(NAME inspect DIR libinspect DEPENDS capture): builds every .cpp below DIR into
 # vigil_NAME, exported as vigil::NAME, linked to the vigil layers named in DEPENDS and, privately,
 # to the third-party libraries (no public header includes them; nlohmann-json, header-only, is
@@ -39,11 +53,12 @@ function(vigil_add_library)
     set_target_properties(${target}_shared PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/shared-twin)
     # The objects' compile options also decide the link (the sanitizer runtime).
     target_link_libraries(${target}_shared PRIVATE $<BUILD_INTERFACE:vigil_compile_options>)
-    # Only the public API is exported (cmake/vigil_exports.map, scripts/gen-export-map.py): the
-    # internal namespaces, standard-library instances and linked-in archives stay inside. The
-    # static libraries (and a BUILD_SHARED_LIBS build, whose tests reach internals) keep all.
-    target_link_options(${target}_shared PRIVATE LINKER:--version-script=${PROJECT_SOURCE_DIR}/cmake/vigil_exports.map)
-    set_property(TARGET ${target}_shared APPEND PROPERTY LINK_DEPENDS ${PROJECT_SOURCE_DIR}/cmake/vigil_exports.map)
+    # Only the public API is exported (VIGIL_EXPORTS_MAP, below): the internal namespaces,
+    # standard-library instances and linked-in archives stay inside. The static libraries (and a
+    # BUILD_SHARED_LIBS build, whose tests reach internals) keep all.
+    target_link_options(${target}_shared PRIVATE LINKER:--version-script=${VIGIL_EXPORTS_MAP})
+    set_property(TARGET ${target}_shared APPEND PROPERTY LINK_DEPENDS ${VIGIL_EXPORTS_MAP})
+    add_dependencies(${target}_shared vigil_exports_map)
     set(twin_deps)
     foreach(dep ${ARG_DEPENDS})
       list(APPEND twin_deps vigil_${dep}_shared)

@@ -3,6 +3,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <span>
+
+#include "vigil/capture/record_builder.h"
 
 namespace vigil::demo {
 
@@ -122,30 +125,17 @@ SyscallRecord& SyscallRecord::set_bytes(std::string_view param, std::string_view
 }
 
 std::vector<uint8_t> SyscallRecord::encode() const {
-  const uint32_t len_size = info_->has(capture::kLargePayload) ? 4 : 2;
+  capture::RecordBuilder builder;
   const auto n = static_cast<uint32_t>(params_.size());
-  std::vector<std::string> values = params_;
-  for (size_t i = 0; i < values.size(); ++i)
-    if (values[i].empty()) values[i].assign(capture::fixed_param_size(info_->params[i].type), '\0');
-  uint32_t len = capture::EventView::kHeaderSize + n * len_size;
-  for (const std::string& v : values) len += static_cast<uint32_t>(v.size());
-
-  std::vector<uint8_t> out(len, 0);
-  uint8_t* r = out.data();
-  const uint16_t type = info_->id;
-  std::memcpy(r, &ts_, 8);
-  std::memcpy(r + 8, &tid_, 8);
-  std::memcpy(r + 16, &len, 4);
-  std::memcpy(r + 20, &type, 2);
-  std::memcpy(r + 22, &n, 4);
-  uint32_t at = capture::EventView::kHeaderSize + n * len_size;
+  builder.begin(ts_, tid_, info_->id, n, info_->has(capture::kLargePayload) ? 4 : 2);
   for (uint32_t i = 0; i < n; ++i) {
-    const auto size = static_cast<uint32_t>(values[i].size());
-    std::memcpy(r + capture::EventView::kHeaderSize + i * len_size, &size, len_size);
-    std::memcpy(r + at, values[i].data(), size);
-    at += size;
+    if (params_[i].empty())
+      builder.add_zeros(capture::fixed_param_size(info_->params[i].type));
+    else
+      builder.add(reinterpret_cast<const uint8_t*>(params_[i].data()), static_cast<uint32_t>(params_[i].size()));
   }
-  return out;
+  const std::span<const uint8_t> record = builder.finish();
+  return {record.begin(), record.end()};
 }
 
 EncodedRecord::EncodedRecord(const SyscallRecord& record) : bytes_(record.encode()) {

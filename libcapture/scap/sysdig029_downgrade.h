@@ -28,8 +28,8 @@
 #include <span>
 #include <unordered_map>
 
-#include "scap/record_builder.h"
 #include "vigil/capture/event.h"
+#include "vigil/capture/record_builder.h"
 
 namespace vigil::capture::detail {
 

@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -23,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "scenarios_lock.h"
 #include "test_paths.h"
 #include "test_text.h"
 
@@ -69,27 +69,6 @@ std::vector<std::string> directory_entries(const std::string& dir, const std::st
   std::sort(out.begin(), out.end());
   return out;
 }
-
-// Holds the lock vigil-scenarios takes itself, so no other run changes the system between a
-// test's before and after snapshots.
-class ScenariosLock {
- public:
-  ScenariosLock() {
-    fd_ = open("/run/vigil-scenarios.lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    REQUIRE(fd_ >= 0);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(300);
-    while (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      REQUIRE(std::chrono::steady_clock::now() < deadline);
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-  ~ScenariosLock() { close(fd_); }
-  ScenariosLock(const ScenariosLock&) = delete;
-  ScenariosLock& operator=(const ScenariosLock&) = delete;
-
- private:
-  int fd_ = -1;
-};
 
 // Directories below /sys/fs/cgroup named like a container's: a 64-hex id, docker-<id>.scope, or
 // a "docker" parent. Fake containers must leave none behind.
@@ -230,7 +209,7 @@ ScenariosRun run_scenarios(const std::vector<std::string>& args, const std::stri
 
 // Runs one scenario under the lock and checks its outcome and that it left no trace.
 ScenariosRun run_and_check_no_trace(const std::vector<std::string>& args) {
-  ScenariosLock lock;
+  const vigil::test::ScenariosLock lock(std::chrono::seconds(300));
   const std::string tmpdir = temp_dir();
   const SystemState before = SystemState::capture();
   ScenariosRun run = run_scenarios(args, tmpdir);
@@ -330,7 +309,7 @@ TEST_CASE("vigil-scenarios rejects bad command lines with exit code 64 and says 
 TEST_CASE("a scenario that cannot be performed exits 1 and says why, unlike one that is unavailable") {
   // Without root /etc/shadow cannot be opened: "not performed", which a detection test must be
   // able to tell from "performed but not detected".
-  ScenariosLock lock;
+  const vigil::test::ScenariosLock lock(std::chrono::seconds(300));
   const ScenariosRun run = run_program({"/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                                         scenarios_binary(), "run", "read-sensitive-file"},
                                        temp_dir());
@@ -363,7 +342,7 @@ TEST_CASE("running several scenarios prints one line each and exits with the wor
   CHECK(run.err.empty());
 
   // Unprivileged, reading /etc/shadow fails (1) while running a shell through a symlink works.
-  ScenariosLock lock;
+  const vigil::test::ScenariosLock lock(std::chrono::seconds(300));
   // The test's own temporary directories are private to root; nobody gets /tmp (the scenario
   // removes what it creates there).
   const ScenariosRun mixed = run_program({"/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cli_support.h"
+#include "scap_bytes.h"
 #include "test_text.h"
 
 using namespace vigil::test;
@@ -40,15 +41,7 @@ std::string spread_rule(const std::string& tag) {
          "  output: \"" + tag + " num=%evt.num\"\n  priority: WARNING\n";
 }
 
-// The capture's bytes, decompressed, so the test can cut them wherever it likes.
-std::string capture_bytes(const std::string& name) {
-  const CliRun r = run_cli("gzip -dcf " + shell_quote(capture_path(name)));
-  REQUIRE(r.status == 0);
-  REQUIRE(r.out.size() > 4096);
-  return r.out;
-}
-
-void write_all(int fd, const char* data, size_t size) {
+void write_all(int fd, const uint8_t* data, size_t size) {
   while (size > 0) {
     const ssize_t n = ::write(fd, data, size);
     if (n < 0 && errno == EINTR) continue;
@@ -157,7 +150,9 @@ TEST_CASE("SIGHUP during a replay from a FIFO swaps the rules between two events
   const std::vector<uint64_t> all = numbers_after(reference.out, "A num=");
   REQUIRE(all.size() > 100);
 
-  const std::string bytes = capture_bytes("curl_google_comments.scap");
+  // Decompressed, so the test can cut the capture wherever it likes.
+  const std::vector<uint8_t> bytes = read_decompressed(capture_path("curl_google_comments.scap"));
+  REQUIRE(bytes.size() > 4096);
   const std::string fifo = dir + "/capture.fifo";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   const std::string err_path = dir + "/stderr.txt";

@@ -9,7 +9,6 @@
 // is attributed to the scenario that started it and to nothing else running on the host.
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "scenarios_lock.h"
 #include "test_paths.h"
 #include "test_text.h"
 
@@ -187,26 +187,6 @@ class LiveVigil {
   pid_t pid_ = -1;
 };
 
-// The lock vigil-scenarios takes itself (other tests run scenarios too).
-class ScenariosLock {
- public:
-  ScenariosLock() {
-    fd_ = open("/run/vigil-scenarios.lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    REQUIRE(fd_ >= 0);
-    const auto deadline = Clock::now() + std::chrono::seconds(600);
-    while (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      REQUIRE(Clock::now() < deadline);
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-  ~ScenariosLock() { close(fd_); }
-  ScenariosLock(const ScenariosLock&) = delete;
-  ScenariosLock& operator=(const ScenariosLock&) = delete;
-
- private:
-  int fd_ = -1;
-};
-
 struct Expectation {
   std::string scenario;
   std::vector<std::string> rules;
@@ -267,7 +247,7 @@ std::string scenarios_binary() { return vigil::test::binary_path("examples/scena
 
 TEST_CASE("every scenario raises exactly the default rules it names, and the benign workload raises none") {
   const std::string dir = vigil::test::temp_dir();
-  ScenariosLock lock;
+  const vigil::test::ScenariosLock lock(std::chrono::seconds(600));
 
   // NAME<TAB>RULES<TAB>NOTE for every scenario.
   const ProgramRun list = run_program({scenarios_binary(), "list", "--tsv"}, vigil::test::temp_dir());

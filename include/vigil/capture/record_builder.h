@@ -1,6 +1,11 @@
-// Internal: builds a v2 event record (scap-format.md §11.1) in a reusable buffer: header, length
-// array, parameter data. The buffer keeps its capacity between events, so steady-state building
-// does not allocate. One thread at a time.
+// RecordBuilder: writes one v2 event record (scap-format.md §11.1: header, length array,
+// parameter data) into a buffer it keeps, for programs that make events rather than read them
+// (synthetic captures, converters, tests). The caller supplies the parameters in layout order,
+// already encoded (EventInfo::params gives their types; capture::fixed_param_size their widths).
+// The buffer keeps its capacity between records, so building one event after another does not
+// allocate once it has grown.
+//
+// Not thread-safe: one thread at a time per builder.
 #pragma once
 
 #include <cstdint>
@@ -10,7 +15,7 @@
 
 #include "vigil/capture/event.h"
 
-namespace vigil::capture::detail {
+namespace vigil::capture {
 
 class RecordBuilder {
  public:
@@ -39,7 +44,8 @@ class RecordBuilder {
     ++next_;
   }
   void add(std::span<const uint8_t> bytes) { add(bytes.data(), static_cast<uint32_t>(bytes.size())); }
-  // Appends `size` bytes of zeros: the value of an unknown fixed-size parameter.
+  // Appends `size` (at most 16, the widest fixed-size type) bytes of zeros: the value of a
+  // fixed-size parameter nobody set.
   void add_zeros(uint32_t size) {
     static constexpr uint8_t kZeros[16] = {};
     add(kZeros, size);
@@ -58,4 +64,4 @@ class RecordBuilder {
   uint32_t next_ = 0;
 };
 
-}  // namespace vigil::capture::detail
+}  // namespace vigil::capture
