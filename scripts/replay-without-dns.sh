@@ -30,13 +30,16 @@ sleep 1
   printf 'stdout_output: {enabled: false}\nsyslog_output: {enabled: false}\n'
 } > "$tmp/vigil.yaml"
 
+# Seconds since $1 (a `date +%s.%N` reading), with awk: bc is not a dependency.
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'; }
+
 start=$(date +%s.%N)
 getent hosts pool.minexmr.com || true
-echo "one getaddrinfo (pool.minexmr.com): $(echo "$(date +%s.%N) - $start" | bc) s"
+echo "one getaddrinfo (pool.minexmr.com): $(elapsed "$start") s"
 
 rules=$shared/rules/falco
 start=$(date +%s.%N)
 "$vigil" -c "$tmp/vigil.yaml" -r "$rules/falco_rules.yaml" -r "$rules/falco-incubating_rules.yaml" \
   -r "$rules/falco-sandbox_rules.yaml" -e "$capture"
-echo "replay ($selection rules): $(echo "$(date +%s.%N) - $start" | bc) s"
+echo "replay ($selection rules): $(elapsed "$start") s"
 grep -o '"hostnames\?_[a-z_]*":[0-9]*' "$tmp/metrics.json"
